@@ -1,24 +1,21 @@
 import { useMemo, useState } from 'react';
 import type { Fill } from '@/lib/pmp/history';
 
-type SortKey = 'dispensedOn' | 'drug' | 'prescriber' | 'pharmacy';
+type SortKey = 'dispensedOn' | 'drug' | 'prescriber';
 
 const COLUMNS: readonly { key: SortKey | null; label: string }[] = [
   { key: 'dispensedOn', label: 'Filled' },
   { key: 'drug', label: 'Drug' },
-  { key: null, label: 'Qty' },
-  { key: null, label: 'Days' },
-  { key: 'prescriber', label: 'Prescriber' },
-  { key: 'pharmacy', label: 'Pharmacy' },
+  { key: null, label: 'Qty / days' },
+  { key: 'prescriber', label: 'Prescriber / pharmacy' },
 ];
 
 function sortValue(f: Fill, key: SortKey): string {
   if (key === 'prescriber') return f.prescriber.name;
-  if (key === 'pharmacy') return f.pharmacy.name;
   return f[key];
 }
 
-/** The PMP's fills, newest first by default; headers sort. */
+/** The PMP's fills, newest first by default; headers sort. Fits a 360 px side panel. */
 export function FillTable({ fills }: { fills: readonly Fill[] }) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'dispensedOn', desc: true });
   const rows = useMemo(() => {
@@ -65,12 +62,14 @@ export function FillTable({ fills }: { fills: readonly Fill[] }) {
             <td className="num">
               {f.quantity}
               {f.quantityUnit ? ` ${f.quantityUnit}` : ''}
+              <span className="sub">{f.daysSupply} days</span>
             </td>
-            <td className="num">{f.daysSupply}</td>
-            <td>{f.prescriber.name}</td>
             <td>
-              {f.pharmacy.name}
-              {f.pharmacy.city ? <span className="sub">{f.pharmacy.city}</span> : null}
+              {f.prescriber.name}
+              <span className="sub">
+                {f.pharmacy.name}
+                {f.pharmacy.city ? `, ${f.pharmacy.city}` : ''}
+              </span>
             </td>
           </tr>
         ))}

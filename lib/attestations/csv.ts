@@ -1,8 +1,17 @@
 import type { Attestation } from './schema';
 
+function csvText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === undefined || value === null) return '';
+  return JSON.stringify(value);
+}
+
 /** Spreadsheet-safe CSV cell: quoted, and a leading = + - @ tab or CR cannot start a formula. */
 export function csvCell(value: unknown): string {
-  let text = value === undefined || value === null ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+  let text = '';
+  if (Array.isArray(value)) text = value.map((v) => csvText(v)).join(' ');
+  else text = csvText(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return `"${text.replace(/"/g, '""')}"`;
 }

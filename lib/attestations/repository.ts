@@ -14,8 +14,7 @@ export class AttestationRepository {
 
   /** Validates, chains and stores one attestation; resolves with the stored record. */
   append(draft: AttestationDraft): Promise<Attestation> {
-    const valid = AttestationDraft.parse(draft);
-    const run = this.tail.then(() => this.appendNow(valid));
+    const run = this.tail.then(() => this.appendNow(AttestationDraft.parse(draft)));
     this.tail = run.catch(() => undefined);
     return run;
   }

@@ -169,11 +169,22 @@ function rank(c: Candidate): number {
   return schedule ? scheduleNumber(schedule) : 50;
 }
 
+/** Among equally strict matches, an opioid or benzodiazepine says more to the rules. */
+function flagRank(c: Candidate): number {
+  if (c.resolved.kind !== 'entry') return 2;
+  const e = c.resolved.entry;
+  if (e.opioid ?? e.drugClass === 'opioid') return 0;
+  return e.drugClass === 'benzodiazepine' ? 1 : 2;
+}
+
 function better(a: Candidate | null, b: Candidate): Candidate {
   if (!a) return b;
   const ra = rank(a);
   const rb = rank(b);
   if (rb !== ra) return rb < ra ? b : a;
+  const fa = flagRank(a);
+  const fb = flagRank(b);
+  if (fa !== fb) return fb < fa ? b : a;
   return b.position < a.position ? b : a;
 }
 

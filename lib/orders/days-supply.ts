@@ -206,6 +206,7 @@ export function computeDaysSupply(input: DaysSupplyInput): DaysSupplyResult {
     notes.push(`quantity #${fmt(sig.quantityInSig)} taken from the sig`);
   }
   if (qty && qtyUnit && qtyUnit.kind !== 'package' && qtyUnit.factor !== 1) qty = mul(qty, fromDecimal(qtyUnit.factor));
+  if (qty && !isPositive(qty)) qty = null;
 
   // ---- the computation
   let computed: Computed | null = null;

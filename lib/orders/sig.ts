@@ -1,5 +1,5 @@
 import { canonicalUnit, normalizeSigText, UNIT_WORDS, type CanonicalUnit } from './normalize';
-import { div, fromDecimal, maxRatio, minRatio, mul, ratio, toNumber, type Ratio } from './ratio';
+import { div, fromDecimal, isPositive, maxRatio, minRatio, mul, ratio, toNumber, type Ratio } from './ratio';
 
 /** A sig read into numbers. Ranges ('1-2 tabs q4-6h') keep both ends; nothing is averaged. */
 export interface SigParse {
@@ -79,7 +79,8 @@ const BARE_NUMBER = new RegExp(`(\\bup\\s+to\\s+)?(?<![\\d.])${RANGE}(?![\\d.])`
 const BARE_UNIT = new RegExp(`\\b(${UNIT_WORDS})\\b`);
 
 const num = (s: string | undefined): number => (s === undefined ? Number.NaN : Number(s));
-const valid = (x: number, max: number): boolean => Number.isFinite(x) && x > 0 && x <= max;
+// Amounts below 1e-4 cannot be kept exactly (six decimals) and are never real doses.
+const valid = (x: number, max: number): boolean => Number.isFinite(x) && x >= 1e-4 && x <= max;
 
 function fmt(x: number): string {
   return String(Math.round(x * 100) / 100);
@@ -269,6 +270,7 @@ function doseFromMatch(m: RegExpExecArray, unit: CanonicalUnit | null): Dose | n
   const factor = fromDecimal(unit?.factor ?? 1);
   const lo = mul(fromDecimal(Math.min(a, b)), factor);
   const hi = mul(fromDecimal(Math.max(a, b)), factor);
+  if (!isPositive(lo) || !isPositive(hi)) return null;
   // 'up to 2 tabs' means anything from one to two.
   return { min: upTo ? minRatio(ratio(1), hi) : lo, max: hi, unit, stated: true, upTo };
 }
