@@ -47,10 +47,14 @@ describe('FillTable', () => {
   });
   it('sorts by a header and flips on a second click', () => {
     render(FILLS);
-    const drugHeader = [...container.querySelectorAll('th button')].find((b) => b.textContent?.startsWith('Drug'));
-    act(() => (drugHeader as HTMLButtonElement).click());
+    const drugHeader = [...container.querySelectorAll('th button')].find((b) => b.textContent.startsWith('Drug'));
+    act(() => {
+      (drugHeader as HTMLButtonElement).click();
+    });
     expect(firstDrugs()).toEqual(['Alprazolam 0.5 mg', 'Oxycodone 5 mg']);
-    act(() => (drugHeader as HTMLButtonElement).click());
+    act(() => {
+      (drugHeader as HTMLButtonElement).click();
+    });
     expect(firstDrugs()).toEqual(['Oxycodone 5 mg', 'Alprazolam 0.5 mg']);
     expect(container.querySelector('th[aria-sort]')?.getAttribute('aria-sort')).toBe('descending');
   });

@@ -1,25 +1,42 @@
-// npm run --silent cli -- <command>: JSON lines on stdin, JSON lines on stdout.
-// A bad line is answered with {"error": ...} and the exit code is 1; other lines still run.
+// npm run --silent cli -- <command>: JSON lines on stdin, JSON lines on stdout (text commands
+// such as script-to-fhir read all of stdin as one input). A bad input is answered with
+// {"error": ...} and the exit code is 1; other lines still run.
 import { createInterface } from 'node:readline';
-import { COMMANDS, runLine } from '../lib/cli/commands';
+import { COMMANDS, runInput } from '../lib/cli/commands';
 
-const command = process.argv[2];
-if (!command || !(command in COMMANDS)) {
-  process.stderr.write(`Usage: npm run --silent cli -- <${Object.keys(COMMANDS).join('|')}>  (JSON lines on stdin)\n`);
+const name = process.argv[2];
+const command = name ? COMMANDS[name] : undefined;
+if (!name || !command) {
+  const list = Object.values(COMMANDS)
+    .map((c) => `  ${c.name.padEnd(14)} ${c.summary}`)
+    .join('\n');
+  process.stderr.write(`Usage: npm run --silent cli -- <command>\n${list}\n`);
   process.exit(2);
 }
 
 let failures = 0;
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on('line', (line) => {
-  if (line.trim() === '') return;
-  const r = runLine(command, line);
+function answer(text: string): void {
+  const r = runInput(command.name, text);
   if (r.ok) process.stdout.write(`${JSON.stringify(r.value)}\n`);
   else {
     failures++;
     process.stdout.write(`${JSON.stringify({ error: r.error })}\n`);
   }
-});
-rl.on('close', () => {
-  process.exitCode = failures > 0 ? 1 : 0;
-});
+}
+
+if (command.input === 'text') {
+  const chunks: Buffer[] = [];
+  process.stdin.on('data', (c: Buffer) => chunks.push(c));
+  process.stdin.on('end', () => {
+    answer(Buffer.concat(chunks).toString('utf8'));
+    process.exitCode = failures > 0 ? 1 : 0;
+  });
+} else {
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  rl.on('line', (line) => {
+    if (line.trim() !== '') answer(line);
+  });
+  rl.on('close', () => {
+    process.exitCode = failures > 0 ? 1 : 0;
+  });
+}

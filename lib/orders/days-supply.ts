@@ -33,7 +33,13 @@ export interface DaysSupplyInput {
   dose?: number;
 }
 
-const positive = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0 && x < 1e9;
+// Amounts below 1e-4 cannot be kept exactly (six decimals) and are never real quantities or doses.
+const within = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 1e-4 && x <= max;
+// Upper bounds far beyond any real order, so exact arithmetic stays inside safe integers.
+const positive = (x: unknown): x is number => within(x, 1e7);
+const plausibleDose = (x: unknown): x is number => within(x, 10_000);
+const plausibleDosesPerDay = (x: unknown): x is number => within(x, 1440);
+const plausibleDays = (x: unknown): x is number => within(x, 36_500);
 
 function fmt(x: number): string {
   return String(Math.round(x * 100) / 100);
@@ -62,7 +68,7 @@ function parseStrength(text: string | undefined): Strength | null {
   const componentsMg = (m[1] ?? '')
     .split(/\s*[-/]\s*/)
     .map((x) => Number(x) * factor)
-    .filter((x) => Number.isFinite(x) && x > 0);
+    .filter((x) => within(x, 1e7));
   if (componentsMg.length === 0) return null;
   const perAmount = m[3] === undefined ? 1 : Number(m[3]);
   const perUnit = m[4] === 'ml' ? canonicalUnit('ml') : null;
@@ -161,7 +167,7 @@ export function computeDaysSupply(input: DaysSupplyInput): DaysSupplyResult {
     const cap = mul(sig.capMassMg, factor);
     capUnits = capUnits ? minRatio(capUnits, cap) : cap;
   }
-  if (positive(input.dose)) {
+  if (plausibleDose(input.dose)) {
     unitsMin = fromDecimal(input.dose);
     unitsMax = unitsMin;
     if (doseUnit?.kind === 'mass') doseUnit = null;
@@ -176,7 +182,7 @@ export function computeDaysSupply(input: DaysSupplyInput): DaysSupplyResult {
     dosesLoUncapped = sig.capDoses ? minRatio(sig.dosesPerDayMin, sig.capDoses) : sig.dosesPerDayMin;
   }
   let structured = false;
-  if (positive(input.dosesPerDay)) {
+  if (plausibleDosesPerDay(input.dosesPerDay)) {
     dosesLo = fromDecimal(input.dosesPerDay);
     dosesHi = dosesLo;
     dosesLoUncapped = dosesLo;
@@ -227,7 +233,7 @@ export function computeDaysSupply(input: DaysSupplyInput): DaysSupplyResult {
     if (isPositive(dailyMax) && isPositive(dailyMin)) {
       const min = div(qty, dailyMax);
       const max = div(qty, dailyMin);
-      if (Number.isFinite(toNumber(min)) && Number.isFinite(toNumber(max))) {
+      if (isPositive(min) && isPositive(max) && Number.isFinite(toNumber(min)) && Number.isFinite(toNumber(max))) {
         const unit = qtyUnit ?? doseUnit;
         const q = toNumber(qty);
         const dMax = toNumber(dailyMax);
@@ -249,7 +255,7 @@ export function computeDaysSupply(input: DaysSupplyInput): DaysSupplyResult {
     if (!computed) why = 'the numbers in the sig do not give a usable rate';
   }
 
-  const durationDays = positive(input.durationDays) ? fromDecimal(input.durationDays) : (sig?.durationDays ?? null);
+  const durationDays = plausibleDays(input.durationDays) ? fromDecimal(input.durationDays) : (sig?.durationDays ?? null);
   const sigNotes = (sig?.notes ?? []).filter((n) => !(massConverted && n.startsWith('dose given as a mass')));
   const notesText = [...sigNotes, ...notes];
   const suffix = notesText.length > 0 ? ` Note: ${notesText.join('; ')}.` : '';
@@ -262,7 +268,7 @@ export function computeDaysSupply(input: DaysSupplyInput): DaysSupplyResult {
       };
 
   // ---- which answer wins
-  if (positive(input.daysSupply)) {
+  if (typeof input.daysSupply === 'number' && Number.isFinite(input.daysSupply) && input.daysSupply > 0) {
     const given = input.daysSupply;
     let uncertain = false;
     let explanation = `${days(given)} as entered in the EHR`;

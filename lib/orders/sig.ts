@@ -98,7 +98,7 @@ function periodDays(word: string): number {
 }
 
 function perPeriod(lo: number, hi: number, days: number, text: string): Frequency {
-  return { min: ratio(Math.round(lo * 1000), 1000 * days), max: ratio(Math.round(hi * 1000), 1000 * days), text };
+  return { min: div(fromDecimal(lo), ratio(days)), max: div(fromDecimal(hi), ratio(days)), text };
 }
 
 function timesText(lo: number, hi: number, period: string): string {
@@ -117,27 +117,29 @@ interface Matcher {
   build: (m: RegExpExecArray) => Frequency | null;
 }
 
-function everyN(unitHours: number, name: string, maxCount: number) {
+/** 'every N <unit>': doses a day = 24 h / (N x hours in the unit), kept exact. */
+function everyN(unitHours: Ratio, name: string, maxCount: number) {
   return (m: RegExpExecArray): Frequency | null => {
     const a = num(m[1]);
     const b = m[2] === undefined ? a : num(m[2]);
     if (!valid(a, maxCount) || !valid(b, maxCount)) return null;
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
-    // doses a day = 24 h / interval; kept exact as (24 * 1000) / (interval * 1000 * unitHours)
-    const perDay = (x: number): Ratio => div(ratio(24), mul(fromDecimal(x), fromDecimal(unitHours)));
+    // Nothing is given more often than once a minute.
+    if (toNumber(mul(fromDecimal(lo), unitHours)) < 1 / 60) return null;
+    const perDay = (x: number): Ratio => div(ratio(24), mul(fromDecimal(x), unitHours));
     const text = lo === hi && lo === 1 ? `every ${name}` : `every ${rangeText(lo, hi)} ${name}s`;
     return { min: perDay(hi), max: perDay(lo), text };
   };
 }
 
 const FREQUENCIES: readonly Matcher[] = [
-  { re: new RegExp(`\\b(?:q|every|each)\\s*${RANGE}\\s*(?:h|hr|hrs|hour|hours)\\b`), build: everyN(1, 'hour', 8760) },
+  { re: new RegExp(`\\b(?:q|every|each)\\s*${RANGE}\\s*(?:h|hr|hrs|hour|hours)\\b`), build: everyN(ratio(1), 'hour', 8760) },
   { re: /\b(?:hourly|q\s*h|every\s+hour|each\s+hour)\b/, build: () => ({ min: ratio(24), max: ratio(24), text: 'every hour' }) },
-  { re: new RegExp(`\\b(?:q|every)\\s*${N}\\s*(?:min|mins|minutes?)\\b`), build: everyN(1 / 60, 'minute', 1440) },
-  { re: new RegExp(`\\b(?:q|every|each)\\s*${RANGE}\\s*(?:d|days?)\\b`), build: everyN(24, 'day', 365) },
-  { re: new RegExp(`\\b(?:q|every|each)\\s*${N}\\s*(?:w|wks?|weeks?)\\b`), build: everyN(168, 'week', 52) },
-  { re: new RegExp(`\\b(?:q|every|each)\\s*${N}\\s*(?:mos?|months?)\\b`), build: everyN(720, 'month', 12) },
+  { re: new RegExp(`\\b(?:q|every)\\s*${N}\\s*(?:min|mins|minutes?)\\b`), build: everyN(ratio(1, 60), 'minute', 1440) },
+  { re: new RegExp(`\\b(?:q|every|each)\\s*${RANGE}\\s*(?:d|days?)\\b`), build: everyN(ratio(24), 'day', 365) },
+  { re: new RegExp(`\\b(?:q|every|each)\\s*${N}\\s*(?:w|wks?|weeks?)\\b`), build: everyN(ratio(168), 'week', 52) },
+  { re: new RegExp(`\\b(?:q|every|each)\\s*${N}\\s*(?:mos?|months?)\\b`), build: everyN(ratio(720), 'month', 12) },
   {
     re: /\b(?:every\s+other\s+day|every\s+second\s+day|qod|qad|(?:on\s+)?alternate\s+days)\b/,
     build: () => ({ min: ratio(1, 2), max: ratio(1, 2), text: 'every other day' }),
@@ -151,7 +153,7 @@ const FREQUENCIES: readonly Matcher[] = [
     build: (m) => {
       const a = num(m[1]);
       const b = m[2] === undefined ? a : num(m[2]);
-      if (!valid(a, 100) || !valid(b, 100)) return null;
+      if (!valid(a, 100) || !valid(b, 100) || Math.min(a, b) < 1) return null;
       const days = periodDays(m[3] ?? 'day');
       const lo = Math.min(a, b);
       const hi = Math.max(a, b);
