@@ -2,6 +2,7 @@
 // Ends with one plain line "N passed, N failed" summing every suite (CI reads it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { acquire } from './e2e-lock.mjs';
 import { ensureChromium, ensureNodeModules } from './ensure.mjs';
 
 ensureNodeModules();
@@ -39,6 +40,8 @@ function step(name, cmd, args, { jsonReport } = {}) {
 step('typecheck', 'npx', ['tsc', '--noEmit']);
 step('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
 step('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json'], { jsonReport: 'test-results/unit.json' });
+// The build and the end-to-end run share the machine's one e2e slot (fixed ports, one output folder).
+const release = await acquire();
 const built = step('build', 'npx', ['wxt', 'build']);
 if (built) {
   step('e2e', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', '--outputFile=test-results/e2e.json'], {
@@ -48,6 +51,7 @@ if (built) {
   failed++;
   summary.push('e2e: not run (build failed)');
 }
+release();
 
 console.log('\n' + summary.join('\n'));
 console.log(`${passed} passed, ${failed} failed`);

@@ -48,6 +48,8 @@ interface NameInfo {
 
 /** Names shorter than this are never typo-matched: 'xanex' is too close to too many words. */
 const MIN_FUZZY_LENGTH = 6;
+/** Longer than any catalogue name plus one typo: not worth a lookup (and bounds the work). */
+const MAX_FUZZY_LENGTH = 32;
 
 // Words that appear in drug fields but are never drug names; they are not worth a typo lookup.
 const NOT_NAMES = new Set([
@@ -221,7 +223,13 @@ function findCandidate(tokens: readonly string[], tokenSet: ReadonlySet<string>)
     if (info) {
       const resolved = resolveName(info, tokenSet);
       if (resolved) best = better(best, { resolved, matched: DISPLAY.get(key) ?? key, position: i });
-    } else if (token.length >= MIN_FUZZY_LENGTH && !NOT_NAMES.has(token) && /^[a-z]+$/.test(token)) {
+    } else if (
+      token.length >= MIN_FUZZY_LENGTH &&
+      token.length <= MAX_FUZZY_LENGTH &&
+      !NOT_NAMES.has(token) &&
+      /^[a-z]+$/.test(token) &&
+      !unknownWords.some((w) => w.token === token)
+    ) {
       unknownWords.push({ token, position: i });
     }
     i += width;

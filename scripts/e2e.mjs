@@ -1,0 +1,16 @@
+// Builds the extension and runs end-to-end tests (all, or the files named) under the e2e lock.
+// Usage: node scripts/e2e.mjs [test/e2e/some.e2e.ts ...] [-- extra vitest args]
+import { spawnSync } from 'node:child_process';
+import { acquire } from './e2e-lock.mjs';
+
+const release = await acquire();
+let status = 1;
+try {
+  const build = spawnSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error('build failed');
+  const r = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
+  status = r.status ?? 1;
+} finally {
+  release();
+}
+process.exit(status);
