@@ -14,9 +14,10 @@ if (!name || !command) {
   process.exit(2);
 }
 
+const commandName = command.name;
 let failures = 0;
 function answer(text: string): void {
-  const r = runInput(command.name, text);
+  const r = runInput(commandName, text);
   if (r.ok) process.stdout.write(`${JSON.stringify(r.value)}\n`);
   else {
     failures++;

@@ -351,7 +351,7 @@ function applyStateAdditions(
  */
 export function classifyDrug(text: string, options?: ClassifyOptions): Classification {
   const tokens = drugTokens(typeof text === 'string' ? text : '');
-  let result: Classification = NOT_CONTROLLED;
+  let result: Classification = { ...NOT_CONTROLLED };
   const byCode = options ? classifyByCode(options) : null;
   if (byCode) {
     result = byCode;

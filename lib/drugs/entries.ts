@@ -103,6 +103,7 @@ const HYDROCODONE_COUGH = [...COUGH, 'homatropine', 'syrup'];
 const LIQUID = ['solution', 'elixir', 'syrup', 'liquid', 'suspension', 'ml'];
 const PATCH = ['patch', 'patches', 'transdermal', 'td', 'hr', 'film'];
 
+/** The federal catalogue. Order matters only for entries sharing a conditional name (rule 3). */
 export const ENTRIES: readonly CatalogueEntry[] = [
   // ---------------------------------------------------------------- opioids, Schedule II
   {

@@ -35,7 +35,7 @@ export function normalizeSigText(raw: string): string {
   let s = (raw.length > MAX_SIG_LENGTH ? raw.slice(0, MAX_SIG_LENGTH) : raw).toLowerCase();
   // Each step is skipped when a cheap check says it cannot apply: parseSig runs on every
   // keystroke-driven order change, so the common short sig should cost a few microseconds.
-  if (/[^\x00-\x7f]/.test(s)) {
+  if (/[^ -~\s]/.test(s)) {
     s = s.replace(/[\u2010-\u2015\u2212]/g, '-');
     s = s.replace(/(\d)\s*([½¼¾])/g, (_m, whole: string, f: string) => String(Number(whole) + (UNICODE_FRACTIONS[f] ?? 0)));
     s = s.replace(/[½¼¾]/g, (f) => ` ${UNICODE_FRACTIONS[f] ?? ''} `);

@@ -47,6 +47,7 @@ export function fromDecimal(x: number): Ratio {
   return Number.isSafeInteger(rounded) ? ratio(rounded, SCALE) : { n: x, d: 1 };
 }
 
+/** a x b, exact. */
 export function mul(a: Ratio, b: Ratio): Ratio {
   // Cross-cancel first so the products stay small.
   const g1 = gcd(a.n, b.d);
@@ -54,28 +55,34 @@ export function mul(a: Ratio, b: Ratio): Ratio {
   return ratio((a.n / g1) * (b.n / g2), (a.d / g2) * (b.d / g1));
 }
 
+/** a / b, exact; NaN when b is zero. */
 export function div(a: Ratio, b: Ratio): Ratio {
   return mul(a, { n: b.d, d: b.n });
 }
 
+/** -1, 0 or 1 as a is below, equal to or above b, with no rounding. */
 export function compare(a: Ratio, b: Ratio): number {
   const left = a.n * b.d;
   const right = b.n * a.d;
   return left === right ? 0 : left < right ? -1 : 1;
 }
 
+/** The smaller of two fractions. */
 export function minRatio(a: Ratio, b: Ratio): Ratio {
   return compare(a, b) <= 0 ? a : b;
 }
 
+/** The larger of two fractions. */
 export function maxRatio(a: Ratio, b: Ratio): Ratio {
   return compare(a, b) >= 0 ? a : b;
 }
 
+/** The fraction as a number: round only for display, after every comparison is done. */
 export function toNumber(r: Ratio): number {
   return r.n / r.d;
 }
 
+/** True for a finite fraction above zero. */
 export function isPositive(r: Ratio): boolean {
   return Number.isFinite(r.n) && r.n > 0 && r.d > 0;
 }

@@ -325,11 +325,14 @@ export function parseSigExact(sig: string): ExactSig | null {
   const notes: string[] = [];
   let quantityInSig: number | null = null;
   const mayHaveQuantity = s.includes('#') || s.includes('qty') || s.includes('quantity') || s.includes('disp') || s.includes('refill');
-  if (mayHaveQuantity) s = s.replace(QUANTITY_IN_SIG, (m) => {
-    const n = /^(?:#|q|d)/.test(m) ? num(/\d+(?:\.\d+)?/.exec(m)?.[0]) : Number.NaN;
-    if (quantityInSig === null && valid(n, 100_000)) quantityInSig = n;
-    return ' '.repeat(m.length);
-  });
+  if (mayHaveQuantity) {
+    // '#30' inside a sig is the dispense quantity, never a dose; refills are not doses either.
+    s = s.replace(QUANTITY_IN_SIG, (m) => {
+      const n = /^(?:#|q|d)/.test(m) ? num(/\d+(?:\.\d+)?/.exec(m)?.[0]) : Number.NaN;
+      if (quantityInSig === null && valid(n, 100_000)) quantityInSig = n;
+      return ' '.repeat(m.length);
+    });
+  }
   const prn = PRN.test(s);
   const whileAwake = (s.includes('awake') || s.includes('wa')) && WHILE_AWAKE.test(s);
 
@@ -401,7 +404,7 @@ export function parseSigExact(sig: string): ExactSig | null {
     if (!freq) return null;
     notes.push('no frequency given: the daily maximum was used');
   }
-  if (whileAwake) notes.push('"while awake" counted round the clock: an upper bound (every 4 hours = 6 a day)');
+  if (whileAwake) notes.push('"while awake" counted round the clock, an upper bound (every 4 hours = 6 a day)');
   if (freq.single) {
     notes.push('single dose');
     durationDays ??= ratio(1);
