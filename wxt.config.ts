@@ -3,19 +3,49 @@ import { defineConfig } from 'wxt';
 // Origins of the local demo EHR and PMP server (see server/ports.ts).
 const DEMO_EHR = ['http://127.0.0.1:47811/*', 'http://localhost:47811/*'];
 const LOCAL_PMP = ['http://127.0.0.1:47810/*', 'http://localhost:47810/*'];
+export const FIREFOX_ID = 'pmp-check@synthetic.invalid';
+
+/** Firefox match patterns cannot name a port (Mozilla bug 1362809): drop it there. */
+export function withoutPort(pattern: string): string {
+  return pattern.replace(/^(\w+:\/\/[^/:]+):\d+\//, '$1/');
+}
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
-  manifest: () => ({
+  hooks: {
+    'build:manifestGenerated': (wxt, manifest) => {
+      if (wxt.config.browser !== 'firefox') return;
+      const strip = (list?: string[]) => (list ? [...new Set(list.map(withoutPort))] : list);
+      manifest.permissions = strip(manifest.permissions);
+      manifest.host_permissions = strip(manifest.host_permissions);
+      for (const cs of manifest.content_scripts ?? []) cs.matches = strip(cs.matches) ?? [];
+    },
+  },
+  manifest: ({ browser }) => ({
     name: 'PMP Check',
     description:
       'Mandated Prescription Monitoring Program reviews inside your web EHR: notices controlled-substance orders, shows PMP history, records the review.',
-    permissions: ['storage', 'sidePanel', 'tabs'],
+    // Firefox has a sidebar instead of Chrome's side panel (WXT maps the entry to sidebar_action).
+    permissions: browser === 'firefox' ? ['storage', 'tabs'] : ['storage', 'sidePanel', 'tabs'],
     // The demo EHR and the local PMP server are ours and on loopback; every other EHR origin and
     // PMP endpoint is granted by the practice admin at run time.
     host_permissions: [...DEMO_EHR, ...LOCAL_PMP],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     side_panel: { default_path: 'sidepanel.html' },
     action: { default_title: 'PMP Check' },
+    ...(browser === 'firefox'
+      ? {
+          // A fixed id: Firefox needs one for storage, and the e2e test pins the extension's UUID by it.
+          browser_specific_settings: {
+            gecko: {
+              id: FIREFOX_ID,
+              strict_min_version: '115.0',
+              // Patient demographics go to the PMP the practice configures.
+              data_collection_permissions: { required: ['healthInfo', 'personallyIdentifyingInfo'] },
+            },
+          },
+          optional_permissions: ['https://*/*', 'http://*/*'],
+        }
+      : {}),
   }),
 });

@@ -6,8 +6,10 @@ import { acquire } from './e2e-lock.mjs';
 const release = await acquire();
 let status = 1;
 try {
-  const build = spawnSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (build.status !== 0) throw new Error('build failed');
+  for (const args of [['wxt', 'build'], ['wxt', 'build', '-b', 'firefox']]) {
+    const build = spawnSync('npx', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (build.status !== 0) throw new Error(`${args.join(' ')} failed`);
+  }
   const r = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
   status = r.status ?? 1;
 } finally {

@@ -13,13 +13,25 @@ export function ensureNodeModules() {
   run('npm ci --no-audit --no-fund');
 }
 
-/** Debian's Chromium, installed with apt when missing (needs root, as on CI and the dev machines). */
-export function ensureChromium() {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let aptUpdated = false;
+
+/** A Debian package's binary, installed with apt when missing (needs root, as on CI and the dev machines). */
+function ensureDebian(path, pkg) {
   if (existsSync(path)) return path;
   const sudo = process.getuid && process.getuid() === 0 ? '' : 'sudo ';
-  run(`${sudo}apt-get update -qq`);
-  run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`);
-  if (!existsSync(path)) throw new Error(`Chromium is still missing at ${path}`);
+  if (!aptUpdated) run(`${sudo}apt-get update -qq`);
+  aptUpdated = true;
+  run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg}`);
+  if (!existsSync(path)) throw new Error(`${pkg} is still missing at ${path}`);
   return path;
+}
+
+/** Debian's Chromium (the browser the extension is tested and demonstrated in). */
+export function ensureChromium() {
+  return ensureDebian(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', 'chromium');
+}
+
+/** Debian's Firefox ESR (the Firefox smoke test). */
+export function ensureFirefox() {
+  return ensureDebian(process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', 'firefox-esr');
 }

@@ -42,7 +42,9 @@ step('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
 step('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json'], { jsonReport: 'test-results/unit.json' });
 // The build and the end-to-end run share the machine's one e2e slot (fixed ports, one output folder).
 const release = await acquire();
-const built = step('build', 'npx', ['wxt', 'build']);
+const chromeBuilt = step('build', 'npx', ['wxt', 'build']);
+const firefoxBuilt = step('build firefox', 'npx', ['wxt', 'build', '-b', 'firefox']);
+const built = chromeBuilt && firefoxBuilt;
 if (built) {
   step('e2e', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', '--outputFile=test-results/e2e.json'], {
     jsonReport: 'test-results/e2e.json',

@@ -134,8 +134,20 @@ export function openPanelNow(sender: Sender): void {
     });
     return;
   }
+  // Firefox: the sidebar opens only from a user action in the extension's own UI, and a click
+  // relayed from a content script is not one; then the same panel opens in a small window.
   const sidebar = (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction;
-  sidebar?.open().catch((e: unknown) => {
-    console.warn('PMP Check: could not open the sidebar', e);
-  });
+  const inWindow = (): void => {
+    if (tabId === undefined) return;
+    browser.windows
+      .create({ url: browser.runtime.getURL(`/sidepanel.html?tabId=${String(tabId)}`), type: 'popup', width: 440, height: 820 })
+      .catch((e: unknown) => {
+        console.warn('PMP Check: could not open the PMP review window', e instanceof Error ? e.message : 'unknown error');
+      });
+  };
+  if (!sidebar) {
+    inWindow();
+    return;
+  }
+  sidebar.open().catch(inWindow);
 }
