@@ -19,6 +19,9 @@ export default defineConfig({
       manifest.permissions = strip(manifest.permissions);
       manifest.host_permissions = strip(manifest.host_permissions);
       for (const cs of manifest.content_scripts ?? []) cs.matches = strip(cs.matches) ?? [];
+      // Don't push the sidebar at people on install; the prompt's button opens the review.
+      const sidebar = (manifest as { sidebar_action?: { open_at_install?: boolean } }).sidebar_action;
+      if (sidebar) sidebar.open_at_install = false;
     },
   },
   manifest: ({ browser }) => ({

@@ -3,10 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { acquire } from './e2e-lock.mjs';
-import { ensureChromium, ensureNodeModules } from './ensure.mjs';
+import { ensureChromium, ensureFirefox, ensureNodeModules } from './ensure.mjs';
 
 ensureNodeModules();
 ensureChromium();
+ensureFirefox();
 mkdirSync('test-results', { recursive: true });
 
 let passed = 0;

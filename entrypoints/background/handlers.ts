@@ -134,20 +134,30 @@ export function openPanelNow(sender: Sender): void {
     });
     return;
   }
-  // Firefox: the sidebar opens only from a user action in the extension's own UI, and a click
-  // relayed from a content script is not one; then the same panel opens in a small window.
-  const sidebar = (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction;
-  const inWindow = (): void => {
+  // Firefox: sidebarAction.open() only works from a user action in the extension's own UI; a click
+  // relayed from a content script is refused. A sidebar the user already keeps open follows the
+  // new review by itself; otherwise the same panel opens in a tab beside the EHR.
+  const sidebar = (browser as unknown as {
+    sidebarAction?: { open(): Promise<void>; isOpen(d: { windowId?: number }): Promise<boolean> };
+  }).sidebarAction;
+  const inTab = (): void => {
     if (tabId === undefined) return;
-    browser.windows
-      .create({ url: browser.runtime.getURL(`/sidepanel.html?tabId=${String(tabId)}`), type: 'popup', width: 440, height: 820 })
+    browser.tabs
+      .create({
+        url: browser.runtime.getURL(`/sidepanel.html?tabId=${String(tabId)}`),
+        ...(sender.tab?.index !== undefined ? { index: sender.tab.index + 1 } : {}),
+        openerTabId: tabId,
+      })
       .catch((e: unknown) => {
-        console.warn('PMP Check: could not open the PMP review window', e instanceof Error ? e.message : 'unknown error');
+        console.warn('PMP Check: could not open the PMP review', e instanceof Error ? e.message : 'unknown error');
       });
   };
   if (!sidebar) {
-    inWindow();
+    inTab();
     return;
   }
-  sidebar.open().catch(inWindow);
+  sidebar.open().catch(async () => {
+    const open = await sidebar.isOpen({ ...(sender.tab?.windowId !== undefined ? { windowId: sender.tab.windowId } : {}) }).catch(() => false);
+    if (!open) inTab();
+  });
 }
