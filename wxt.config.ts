@@ -42,7 +42,7 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: FIREFOX_ID,
-              strict_min_version: '115.0',
+              strict_min_version: '140.0',
               // Patient demographics go to the PMP the practice configures.
               data_collection_permissions: { required: ['healthInfo', 'personallyIdentifyingInfo'] },
             },

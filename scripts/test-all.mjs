@@ -46,6 +46,7 @@ const release = await acquire();
 const chromeBuilt = step('build', 'npx', ['wxt', 'build']);
 const firefoxBuilt = step('build firefox', 'npx', ['wxt', 'build', '-b', 'firefox']);
 const built = chromeBuilt && firefoxBuilt;
+if (firefoxBuilt) step('web-ext lint', 'npx', ['web-ext', 'lint', '--source-dir', '.output/firefox-mv2', '--self-hosted']);
 if (built) {
   step('e2e', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', '--outputFile=test-results/e2e.json'], {
     jsonReport: 'test-results/e2e.json',
