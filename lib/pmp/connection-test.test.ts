@@ -1,0 +1,70 @@
+// @vitest-environment node
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPmpServer } from '../../server/pmp/server';
+import { testPmpConnection } from './connection-test';
+
+let pmp: Awaited<ReturnType<typeof startPmpServer>>;
+let other: Server;
+let otherUrl = '';
+let otherBody: { status: number; json: unknown } = { status: 200, json: {} };
+
+beforeAll(async () => {
+  pmp = await startPmpServer({ port: 0 });
+  other = createServer((_req, res) => {
+    res.writeHead(otherBody.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(otherBody.json));
+  });
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  const addr = other.address();
+  otherUrl = `http://127.0.0.1:${String(typeof addr === 'object' && addr ? addr.port : 0)}`;
+});
+afterAll(async () => {
+  await pmp.close();
+  other.closeAllConnections();
+  await new Promise<void>((r) => other.close(() => { r(); }));
+});
+
+describe('testPmpConnection against the real local PMP server', () => {
+  it('passes every step with the right token', async () => {
+    const r = await testPmpConnection({ baseUrl: pmp.url, token: 'demo-token' });
+    expect(r).toMatchObject({ ok: true });
+    expect(r.checks.map((c) => c.step)).toEqual(['reach', 'fhir', 'operation', 'auth']);
+  });
+  it('says the token was refused', async () => {
+    expect(await testPmpConnection({ baseUrl: pmp.url, token: 'wrong' })).toMatchObject({ ok: false, problem: 'unauthorized' });
+  });
+  it('says a token is needed', async () => {
+    const r = await testPmpConnection({ baseUrl: `${pmp.url}/` });
+    expect(r.problem).toBe('unauthorized');
+    expect(r.checks.at(-1)?.title).toBe('The server needs a token');
+  });
+});
+
+describe('testPmpConnection: what failed, in plain words', () => {
+  it('nothing listens there', async () => {
+    const r = await testPmpConnection({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 3000 });
+    expect(r).toMatchObject({ ok: false, problem: 'unreachable' });
+    expect(r.checks[0]?.title).toContain('Could not connect to 127.0.0.1:9');
+  });
+  it('an https address mentions the certificate as a possible cause', async () => {
+    const failing = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
+    const r = await testPmpConnection({ baseUrl: 'https://pmp.example.invalid/fhir' }, failing);
+    expect(r.checks[0]?.detail).toMatch(/certificate/);
+  });
+  it('a timeout', async () => {
+    const slow = ((_u: string, init?: RequestInit) =>
+      new Promise((_res, rej) => init?.signal?.addEventListener('abort', () => { rej(new DOMException('t', 'TimeoutError')); }))) as typeof fetch;
+    expect(await testPmpConnection({ baseUrl: 'http://x.invalid', timeoutMs: 50 }, slow)).toMatchObject({ problem: 'timeout' });
+  });
+  it.each([
+    ['a web page, not FHIR', { status: 200, json: { hello: 'world' } }, 'wrong-server'],
+    ['a 404 on /metadata', { status: 404, json: {} }, 'wrong-server'],
+    ['FHIR STU3', { status: 200, json: { resourceType: 'CapabilityStatement', fhirVersion: '3.0.2' } }, 'wrong-fhir-version'],
+    ['FHIR R4 without the PDMP operation', { status: 200, json: { resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', rest: [{ operation: [{ name: 'everything' }] }] } }, 'operation-missing'],
+    ['a server error', { status: 503, json: {} }, 'server-error'],
+  ])('%s → %s', async (_name, body, problem) => {
+    otherBody = body;
+    expect(await testPmpConnection({ baseUrl: otherUrl })).toMatchObject({ ok: false, problem });
+  });
+});

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+export const ConnectionProblem = z.enum(['unreachable', 'timeout', 'wrong-server', 'wrong-fhir-version', 'operation-missing', 'unauthorized', 'server-error']);
+export type ConnectionProblem = z.infer<typeof ConnectionProblem>;
+
+export interface ConnectionCheck {
+  step: 'reach' | 'fhir' | 'operation' | 'auth';
+  ok: boolean;
+  title: string;
+  detail?: string;
+}
+
+export interface ConnectionReport {
+  ok: boolean;
+  problem?: ConnectionProblem;
+  checks: ConnectionCheck[];
+}
+
+const Capability = z.looseObject({
+  resourceType: z.literal('CapabilityStatement'),
+  fhirVersion: z.string().optional(),
+  rest: z
+    .array(
+      z.looseObject({
+        operation: z.array(z.looseObject({ name: z.string(), definition: z.string().optional() })).optional(),
+        resource: z
+          .array(z.looseObject({ type: z.string(), operation: z.array(z.looseObject({ name: z.string(), definition: z.string().optional() })).optional() }))
+          .optional(),
+      }),
+    )
+    .optional(),
+});
+
+function hasPdmpHistory(cs: z.infer<typeof Capability>): boolean {
+  const ops = (cs.rest ?? []).flatMap((r) => [...(r.operation ?? []), ...(r.resource ?? []).flatMap((res) => res.operation ?? [])]);
+  return ops.some((o) => o.name.replace(/^\$/, '') === 'pdmp-history' || (o.definition ?? '').endsWith('/OperationDefinition/pdmp-history'));
+}
+
+async function timed(fetchImpl: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  return fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+}
+
+function fail(checks: ConnectionCheck[], problem: ConnectionProblem, check: ConnectionCheck): ConnectionReport {
+  return { ok: false, problem, checks: [...checks, check] };
+}
+
+/**
+ * Checks a FHIR PDMP endpoint step by step — reachable, a FHIR R4 server, offers $pdmp-history,
+ * accepts our credentials — and says in plain words which step failed. Sends no patient data:
+ * the credentials are probed with an empty request the server must refuse as malformed.
+ */
+export async function testPmpConnection(
+  config: { baseUrl: string; token?: string; timeoutMs?: number },
+  fetchImpl: typeof fetch = fetch,
+): Promise<ConnectionReport> {
+  const base = config.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = config.timeoutMs ?? 10_000;
+  const host = (() => {
+    try {
+      return new URL(base).host;
+    } catch {
+      return base;
+    }
+  })();
+  const checks: ConnectionCheck[] = [];
+
+  let res: Response;
+  try {
+    res = await timed(fetchImpl, `${base}/metadata`, { headers: { accept: 'application/fhir+json' } }, timeoutMs);
+  } catch (e) {
+    if (e instanceof DOMException && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
+      return fail(checks, 'timeout', { step: 'reach', ok: false, title: `${host} did not answer within ${String(Math.round(timeoutMs / 1000))} s` });
+    }
+    return fail(checks, 'unreachable', {
+      step: 'reach',
+      ok: false,
+      title: `Could not connect to ${host}`,
+      detail: base.startsWith('https:')
+        ? 'The name did not resolve, the server refused the connection, or its TLS certificate was not accepted (browsers do not say which). Check the address and open it in a tab to see the certificate.'
+        : 'The name did not resolve or nothing answers at that address and port. Check the address.',
+    });
+  }
+  checks.push({ step: 'reach', ok: true, title: `${host} answers` });
+
+  if (res.status >= 500) return fail(checks, 'server-error', { step: 'fhir', ok: false, title: `The server failed (HTTP ${String(res.status)}) on /metadata` });
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined;
+  }
+  const cs = Capability.safeParse(body);
+  if (!res.ok || !cs.success) {
+    return fail(checks, 'wrong-server', {
+      step: 'fhir',
+      ok: false,
+      title: 'This is not a FHIR server',
+      detail: `${base}/metadata ${res.ok ? 'is not a CapabilityStatement' : `answered HTTP ${String(res.status)}`}. Check the base URL (it usually ends in /fhir or similar).`,
+    });
+  }
+  if (cs.data.fhirVersion && !cs.data.fhirVersion.startsWith('4.')) {
+    return fail(checks, 'wrong-fhir-version', { step: 'fhir', ok: false, title: `The server speaks FHIR ${cs.data.fhirVersion}; the PDMP guide needs FHIR R4 (4.0.x)` });
+  }
+  checks.push({ step: 'fhir', ok: true, title: `A FHIR ${cs.data.fhirVersion ?? 'R4'} server` });
+
+  if (!hasPdmpHistory(cs.data)) {
+    return fail(checks, 'operation-missing', {
+      step: 'operation',
+      ok: false,
+      title: 'The server does not offer the PDMP history operation ($pdmp-history)',
+      detail: 'Its CapabilityStatement lists no pdmp-history operation: it is a FHIR server, but not a PDMP one (HL7 FHIR US PDMP IG).',
+    });
+  }
+  checks.push({ step: 'operation', ok: true, title: 'Offers $pdmp-history' });
+
+  let probe: Response;
+  try {
+    probe = await timed(
+      fetchImpl,
+      `${base}/Patient/$pdmp-history`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/fhir+json', ...(config.token ? { authorization: `Bearer ${config.token}` } : {}) },
+        body: JSON.stringify({ resourceType: 'Parameters', parameter: [] }),
+      },
+      timeoutMs,
+    );
+  } catch {
+    return fail(checks, 'unreachable', { step: 'auth', ok: false, title: `The connection to ${host} dropped while checking the credentials` });
+  }
+  if (probe.status === 401 || probe.status === 403) {
+    return fail(checks, 'unauthorized', {
+      step: 'auth',
+      ok: false,
+      title: config.token ? 'The server refused the token' : 'The server needs a token',
+      detail: `HTTP ${String(probe.status)}. ${config.token ? 'Check that the token is current.' : 'Enter the bearer token your PMP issued.'}`,
+    });
+  }
+  if (probe.status >= 500) return fail(checks, 'server-error', { step: 'auth', ok: false, title: `The server failed (HTTP ${String(probe.status)}) on $pdmp-history` });
+  checks.push({ step: 'auth', ok: true, title: config.token ? 'The token is accepted' : 'No token needed' });
+  return { ok: true, checks };
+}
