@@ -3,6 +3,11 @@ import { defineConfig } from 'wxt';
 // Origins of the local demo EHR and PMP server (see server/ports.ts).
 const DEMO_EHR = ['http://127.0.0.1:47811/*', 'http://localhost:47811/*'];
 const LOCAL_PMP = ['http://127.0.0.1:47810/*', 'http://localhost:47810/*'];
+// `wxt build --mode e2e` (scripts/e2e.mjs, scripts/test-all.mjs) only: the fixture origin that
+// stands for an EHR the admin grants at run time (the e-prescribing frame's origin). Declared
+// so the runtime grant resolves without the permission prompt automation cannot answer; the
+// content script is still registered for it at run time, only once it is added as a site.
+const E2E_GRANTED_EHR = ['http://127.0.0.2:47811/*'];
 export const FIREFOX_ID = 'pmp-check@synthetic.invalid';
 
 /** Firefox match patterns cannot name a port (Mozilla bug 1362809): drop it there. */
@@ -17,22 +22,23 @@ export default defineConfig({
       if (wxt.config.browser !== 'firefox') return;
       const strip = (list?: string[]) => (list ? [...new Set(list.map(withoutPort))] : list);
       manifest.permissions = strip(manifest.permissions);
-      manifest.host_permissions = strip(manifest.host_permissions);
+      manifest.host_permissions = strip(manifest.host_permissions as string[] | undefined);
       for (const cs of manifest.content_scripts ?? []) cs.matches = strip(cs.matches) ?? [];
       // Don't push the sidebar at people on install; the prompt's button opens the review.
       const sidebar = (manifest as { sidebar_action?: { open_at_install?: boolean } }).sidebar_action;
       if (sidebar) sidebar.open_at_install = false;
     },
   },
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, mode }) => ({
     name: 'PMP Check',
     description:
       'Mandated Prescription Monitoring Program reviews inside your web EHR: notices controlled-substance orders, shows PMP history, records the review.',
     // Firefox has a sidebar instead of Chrome's side panel (WXT maps the entry to sidebar_action).
-    permissions: browser === 'firefox' ? ['storage', 'tabs'] : ['storage', 'sidePanel', 'tabs'],
+    // scripting: the content script is registered at run time for the EHR origins the admin grants.
+    permissions: browser === 'firefox' ? ['storage', 'tabs', 'scripting'] : ['storage', 'sidePanel', 'tabs', 'scripting'],
     // The demo EHR and the local PMP server are ours and on loopback; every other EHR origin and
     // PMP endpoint is granted by the practice admin at run time.
-    host_permissions: [...DEMO_EHR, ...LOCAL_PMP],
+    host_permissions: [...DEMO_EHR, ...LOCAL_PMP, ...(mode === 'e2e' ? E2E_GRANTED_EHR : [])],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     side_panel: { default_path: 'sidepanel.html' },
     action: { default_title: 'PMP Check' },

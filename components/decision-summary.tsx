@@ -23,6 +23,17 @@ export function DecisionSummary({ decision }: { decision: Decision }) {
           ))}
         </ul>
       )}
+      {decision.advisories && decision.advisories.length > 0 && (
+        <ul className="advisories" aria-label="Opioid supply limits">
+          {decision.advisories.map((a) => (
+            <li key={a.id}>
+              Supply limit: {a.text}
+              {a.assumptions.length > 0 ? ` Applies if ${a.assumptions.join(' and ')}.` : ''} <cite>{a.citation}</cite>
+              {a.exceptions.length > 0 && <span className="exceptions"> Exceptions the prescriber can document: {a.exceptions.join('; ')}.</span>}
+            </li>
+          ))}
+        </ul>
+      )}
       {decision.supply.explanation && <p className="supply">{decision.supply.explanation}</p>}
       {decision.nextDueOn && <p className="next">Next review due by {decision.nextDueOn}.</p>}
     </section>

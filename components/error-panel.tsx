@@ -5,7 +5,7 @@ export function ErrorPanel({ error, onRetry }: { error: unknown; onRetry?: () =>
   const e = normalizeError(error);
   const { title, body, retryable } = describePmpError(e);
   return (
-    <div className="error" role="alert" data-error-kind={e.kind}>
+    <div className={e.kind === 'no-match' ? 'error no-match' : 'error'} role="alert" data-error-kind={e.kind}>
       <p className="error-title">{title}</p>
       <p>{body}</p>
       {retryable && onRetry && (

@@ -6,12 +6,17 @@ import { settingsKeys } from '@/lib/storage/settings-query';
 
 const IdentityInput = Identity.omit({ userId: true });
 
-/** Who is reviewing: name, role, and NPI/DEA for prescribers. Saved to local extension storage. */
+/**
+ * Who is reviewing: name, role, and NPI/DEA for prescribers (they go on every attestation and,
+ * for a delegate, the prescribers they review for are set in the delegates form). Saved to local
+ * extension storage.
+ */
 export function IdentityForm({ current, compact = false }: { current: Identity | null; compact?: boolean }) {
   const qc = useQueryClient();
   const [name, setName] = useState(current?.name ?? '');
   const [role, setRole] = useState<Identity['role']>(current?.role ?? 'prescriber');
   const [npi, setNpi] = useState(current?.npi ?? '');
+  const [dea, setDea] = useState(current?.dea ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const save = useMutation({
     mutationFn: (identity: Identity) => saveSettings({ identity }),
@@ -20,7 +25,9 @@ export function IdentityForm({ current, compact = false }: { current: Identity |
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    const parsed = IdentityInput.safeParse({ name, role, ...(npi.trim() ? { npi: npi.trim() } : {}) });
+    // A delegate has no NPI/DEA of their own on the record: the supervising prescriber's are used.
+    const ids = role === 'prescriber' ? { ...(npi.trim() ? { npi: npi.trim() } : {}), ...(dea.trim() ? { dea: dea.trim().toUpperCase() } : {}) } : {};
+    const parsed = IdentityInput.safeParse({ name, role, ...ids });
     if (!parsed.success) {
       setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
       return;
@@ -53,6 +60,13 @@ export function IdentityForm({ current, compact = false }: { current: Identity |
         </label>
       )}
       {errors.npi && <span className="field-error">{errors.npi}</span>}
+      {role === 'prescriber' && !compact && (
+        <label>
+          DEA number (optional)
+          <input name="dea" value={dea} autoComplete="off" onChange={(e) => { setDea(e.target.value); }} aria-invalid={Boolean(errors.dea)} />
+        </label>
+      )}
+      {errors.dea && <span className="field-error">{errors.dea}</span>}
       <button type="submit" disabled={save.isPending}>
         Save
       </button>

@@ -18,8 +18,10 @@ const commandName = command.name;
 let failures = 0;
 function answer(text: string): void {
   const r = runInput(commandName, text);
-  if (r.ok) process.stdout.write(`${JSON.stringify(r.value)}\n`);
-  else {
+  if (r.ok) {
+    process.stdout.write(`${JSON.stringify(r.value)}\n`);
+    if (r.failed) failures++;
+  } else {
     failures++;
     process.stdout.write(`${JSON.stringify({ error: r.error })}\n`);
   }

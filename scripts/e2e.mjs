@@ -6,7 +6,8 @@ import { acquire } from './e2e-lock.mjs';
 const release = await acquire();
 let status = 1;
 try {
-  for (const args of [['wxt', 'build'], ['wxt', 'build', '-b', 'firefox']]) {
+  // --mode e2e also declares the fixture origin the tests grant at run time (wxt.config.ts).
+  for (const args of [['wxt', 'build', '--mode', 'e2e'], ['wxt', 'build', '-b', 'firefox', '--mode', 'e2e']]) {
     const build = spawnSync('npx', args, { stdio: ['ignore', 'ignore', 'inherit'] });
     if (build.status !== 0) throw new Error(`${args.join(' ')} failed`);
   }

@@ -43,10 +43,11 @@ step('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
 step('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json'], { jsonReport: 'test-results/unit.json' });
 // The build and the end-to-end run share the machine's one e2e slot (fixed ports, one output folder).
 const release = await acquire();
-const chromeBuilt = step('build', 'npx', ['wxt', 'build']);
-const firefoxBuilt = step('build firefox', 'npx', ['wxt', 'build', '-b', 'firefox']);
+// --mode e2e also declares the fixture origin the tests grant at run time (wxt.config.ts).
+const chromeBuilt = step('build', 'npx', ['wxt', 'build', '--mode', 'e2e']);
+const firefoxBuilt = step('build firefox', 'npx', ['wxt', 'build', '-b', 'firefox', '--mode', 'e2e']);
 const built = chromeBuilt && firefoxBuilt;
-if (firefoxBuilt) step('web-ext lint', 'npx', ['web-ext', 'lint', '--source-dir', '.output/firefox-mv2', '--self-hosted']);
+if (firefoxBuilt) step('web-ext lint', 'npx', ['web-ext', 'lint', '--source-dir', '.output/firefox-mv2-e2e', '--self-hosted']);
 if (built) {
   step('e2e', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', '--outputFile=test-results/e2e.json'], {
     jsonReport: 'test-results/e2e.json',

@@ -1,15 +1,18 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import type { AttestationRepository } from '@/lib/attestations/repository';
-import type { Attestation } from '@/lib/attestations/schema';
+import { exemptionsOf } from '@/lib/attestations/exemptions';
+import { patientKeys, patientRef } from '@/lib/attestations/patient';
+import type { AttestationRepository, LogEntry } from '@/lib/attestations/repository';
+import type { Attestation, AttestationDraft, PrescriberRef } from '@/lib/attestations/schema';
+import { reviewsToDo } from '@/lib/attestations/todo';
 import { sendToTab, type Sender } from '@/lib/messaging/client';
-import { initials, patientKey, ReviewContext, type PagePatient } from '@/lib/messaging/protocol';
+import { ReviewContext, type PagePatient } from '@/lib/messaging/protocol';
 import type { Handlers } from '@/lib/messaging/server';
 import type { Order } from '@/lib/orders/order';
 import type { Decision, ReviewEvent } from '@/lib/rules/decision';
 import { evaluateOrder } from '@/lib/rules/engine';
-import { getPack } from '@/lib/rules/packs';
-import { loadSettings } from '@/lib/storage/settings';
+import { packForSettings } from '@/lib/rules/packs';
+import { loadSettings, type Identity, type Settings } from '@/lib/storage/settings';
 
 function senderOrigin(sender: Sender): string {
   const url = sender.url ?? sender.tab?.url;
@@ -17,8 +20,55 @@ function senderOrigin(sender: Sender): string {
   return new URL(url).origin;
 }
 
-function toReviewEvent(a: Attestation): ReviewEvent {
-  return { at: a.createdAt, outcome: a.outcome, ruleIds: a.ruleIds, reviewerName: a.reviewer.name, reviewerRole: a.reviewer.role };
+/**
+ * The engine's view of a patient's log: every review-type record, each delegate review marked
+ * with its acknowledgement. Acknowledgements themselves are left out, so they never count as a
+ * review (nor twice).
+ */
+export function toReviewEvents(entries: readonly LogEntry[]): ReviewEvent[] {
+  const acks = new Map<string, Attestation>();
+  for (const { record } of entries) if (record.outcome === 'acknowledged' && record.acknowledges) acks.set(record.acknowledges.id, record);
+  return entries.flatMap(({ record: a }): ReviewEvent[] => {
+    if (a.outcome === 'acknowledged') return [];
+    const ack = acks.get(a.id);
+    return [
+      {
+        at: a.createdAt,
+        outcome: a.outcome,
+        ruleIds: a.ruleIds,
+        reviewerName: a.reviewer.name,
+        reviewerRole: a.reviewer.role,
+        id: a.id,
+        ...(ack ? { acknowledgedAt: ack.createdAt, acknowledgedBy: ack.reviewer.name } : {}),
+      },
+    ];
+  });
+}
+
+const normName = (n: string) => n.toLowerCase().replace(/^dr\.?\s+/, '').replace(/[^a-z0-9]+/g, ' ').trim();
+
+/** The prescriber a review is for: the prescriber themself, or the delegate's chosen supervising prescriber. */
+function prescriberFor(me: Identity, settings: Settings, prescriberName: string | undefined): PrescriberRef {
+  if (me.role === 'prescriber') return { name: me.name, ...(me.npi ? { npi: me.npi } : {}), ...(me.dea ? { dea: me.dea } : {}) };
+  if (settings.supervisingPrescribers.length === 0) throw new Error('Add the prescribers you review for (PMP Check options → Delegates) first');
+  if (!prescriberName?.trim()) throw new Error('Choose the prescriber you are reviewing for');
+  const p = settings.supervisingPrescribers.find((s) => normName(s.name) === normName(prescriberName));
+  if (!p) throw new Error(`"${prescriberName}" is not one of your supervising prescribers: add them in options first`);
+  return { name: p.name, ...(p.npi ? { npi: p.npi } : {}), ...(p.dea ? { dea: p.dea } : {}) };
+}
+
+function reviewerOf(me: Identity): AttestationDraft['reviewer'] {
+  return { userId: me.userId, name: me.name, role: me.role, ...(me.npi ? { npi: me.npi } : {}), ...(me.dea ? { dea: me.dea } : {}) };
+}
+
+function orderRef(order: Order, decision: Decision): AttestationDraft['order'] {
+  return {
+    drug: order.drugText,
+    ...(decision.drug.ingredient ? { ingredient: decision.drug.ingredient } : {}),
+    ...(decision.drug.schedule ? { schedule: decision.drug.schedule } : {}),
+    ...(order.quantity !== undefined ? { quantity: order.quantity } : {}),
+    daysSupply: decision.supply.daysSupply,
+  };
 }
 
 const CONTEXTS_KEY = 'session:reviewContexts';
@@ -47,10 +97,14 @@ export interface BackgroundDeps {
 
 /** Message handlers: validate (done by the messaging layer) → call lib → typed result. */
 export function createHandlers({ repo, now = () => new Date() }: BackgroundDeps): Handlers {
+  // A worker that stopped mid-write left its attestations in the outbox: write them now.
+  queueMicrotask(() => {
+    repo.flush().catch(() => undefined);
+  });
   async function decide(origin: string, patient: PagePatient, order: Order): Promise<Decision> {
     const settings = await loadSettings();
-    const history = (await repo.forPatient(patientKey(origin, patient))).map(toReviewEvent);
-    return evaluateOrder({ order, history, now: now(), pack: getPack(settings.state) });
+    const history = toReviewEvents(await repo.historyFor(await patientKeys(origin, patient)));
+    return evaluateOrder({ order, history, now: now(), pack: packForSettings(settings), settings: { continuousTherapy: settings.continuousTherapy } });
   }
 
   return {
@@ -58,10 +112,10 @@ export function createHandlers({ repo, now = () => new Date() }: BackgroundDeps)
       return { decision: await decide(senderOrigin(sender), patient, order) };
     },
 
-    async openPanel({ patient, order, decision }, sender) {
+    async openPanel({ patient, order, decision, ehrUser }, sender) {
       const tabId = sender.tab?.id;
       if (tabId === undefined) return { opened: false, error: 'Not sent from a tab' };
-      await writeContext({ tabId, origin: senderOrigin(sender), patient, order, decision, openedAt: now().toISOString() });
+      await writeContext({ tabId, origin: senderOrigin(sender), patient, order, decision, openedAt: now().toISOString(), ...(ehrUser ? { ehrUser } : {}) });
       return { opened: true };
     },
 
@@ -70,38 +124,36 @@ export function createHandlers({ repo, now = () => new Date() }: BackgroundDeps)
       return { context: all[String(tabId)] ?? null };
     },
 
-    async attest({ tabId, outcome, pmpQueriedAt, pmpError, prescriberName }) {
+    async attest({ tabId, outcome, pmpQueriedAt, pmpError, prescriberName, exemptionId, reason }) {
       const ctx = (await readContexts())[String(tabId)];
       if (!ctx) throw new Error('This review is no longer open: start it again from the EHR');
       const settings = await loadSettings();
       const me = settings.identity;
       if (!me) throw new Error('Say who you are first (name and role), so the review is recorded under your name');
-      const prescriber =
-        me.role === 'prescriber'
-          ? { name: me.name, ...(me.npi ? { npi: me.npi } : {}), ...(me.dea ? { dea: me.dea } : {}) }
-          : settings.supervisingPrescribers.find((p) => p.name === prescriberName) ?? (prescriberName ? { name: prescriberName } : undefined);
-      if (!prescriber) throw new Error('Choose the prescriber you are reviewing for');
-      const pack = getPack(settings.state);
+      const prescriber = prescriberFor(me, settings, prescriberName);
+      const pack = packForSettings(settings);
+      let exemption: AttestationDraft['exemption'];
+      if (outcome === 'exempted') {
+        const options = exemptionsOf(pack, ctx.decision.ruleIds);
+        if (options.length === 0) throw new Error(`${pack.name} allows no exemption other than the PMP being unavailable: record "PMP unavailable" instead`);
+        exemption = options.find((e) => e.id === exemptionId);
+        if (!exemption) throw new Error(`Choose one of the ${pack.name} exemptions`);
+      }
+      if (outcome === 'declined') {
+        if (me.role !== 'prescriber') throw new Error('Only the prescriber can decline the review');
+        if ((reason?.trim().length ?? 0) < 3) throw new Error('Say why the PMP review is not being done');
+      }
       const record = await repo.append({
-        reviewer: { userId: me.userId, name: me.name, role: me.role, ...(me.npi ? { npi: me.npi } : {}), ...(me.dea ? { dea: me.dea } : {}) },
+        reviewer: reviewerOf(me),
         prescriber,
-        patient: {
-          key: patientKey(ctx.origin, ctx.patient),
-          ...(ctx.patient.mrn ? { mrn: ctx.patient.mrn } : {}),
-          initials: initials(ctx.patient),
-          birthDate: ctx.patient.birthDate,
-        },
-        order: {
-          drug: ctx.order.drugText,
-          ...(ctx.decision.drug.ingredient ? { ingredient: ctx.decision.drug.ingredient } : {}),
-          ...(ctx.decision.drug.schedule ? { schedule: ctx.decision.drug.schedule } : {}),
-          ...(ctx.order.quantity !== undefined ? { quantity: ctx.order.quantity } : {}),
-          daysSupply: ctx.decision.supply.daysSupply,
-        },
+        patient: await patientRef(ctx.origin, ctx.patient, settings.patientIdentifiers),
+        order: orderRef(ctx.order, ctx.decision),
         ruleIds: ctx.decision.ruleIds,
         state: pack.state,
         packVersion: pack.version,
         outcome,
+        ...(exemption ? { exemption } : {}),
+        ...(reason?.trim() ? { reason: reason.trim() } : {}),
         ...(outcome === 'pmp-unavailable'
           ? { followUpDueAt: new Date(now().getTime() + pack.pmpDownFollowUpHours * 3_600_000).toISOString() }
           : {}),
@@ -115,6 +167,67 @@ export function createHandlers({ repo, now = () => new Date() }: BackgroundDeps)
       // The page may have been closed or navigated: the record is kept either way.
       await sendToTab(tabId, 'reviewChanged', { patientKey: record.patient.key }).catch(() => undefined);
       return { seq: record.seq, createdAt: record.createdAt, decision };
+    },
+
+    async acknowledge(req, sender) {
+      let origin: string;
+      let patient: PagePatient;
+      let order: Order;
+      let tabId = sender.tab?.id;
+      if ('tabId' in req) {
+        const ctx = (await readContexts())[String(req.tabId)];
+        if (!ctx) throw new Error('This review is no longer open: start it again from the EHR');
+        ({ origin, patient, order } = ctx);
+        tabId = req.tabId;
+      } else {
+        ({ patient, order } = req);
+        origin = senderOrigin(sender);
+      }
+      const settings = await loadSettings();
+      const me = settings.identity;
+      if (!me) throw new Error('Say who you are first (name and role), so the acknowledgement is recorded under your name');
+      if (me.role !== 'prescriber') throw new Error("Only a prescriber acknowledges a delegate's review");
+      const entries = await repo.historyFor(await patientKeys(origin, patient));
+      const ackedByMe = new Map(
+        entries.flatMap(({ record: r }) => (r.outcome === 'acknowledged' && r.acknowledges && r.reviewer.userId === me.userId ? [[r.acknowledges.id, r] as const] : [])),
+      );
+      const delegateReviews = entries.filter((e) => e.record.outcome === 'reviewed' && e.record.reviewer.role === 'delegate');
+      const target = req.reviewId
+        ? delegateReviews.find((e) => e.record.id === req.reviewId)
+        : delegateReviews.filter((e) => !ackedByMe.has(e.record.id)).at(-1) ?? delegateReviews.at(-1);
+      if (!target) throw new Error(req.reviewId ? 'That review is not a delegate review of this patient' : 'No delegate review of this patient to acknowledge');
+      const earlier = ackedByMe.get(target.record.id);
+      if (earlier) {
+        // A second click records nothing new: the first acknowledgement stands.
+        return { seq: earlier.seq, createdAt: earlier.createdAt, decision: await decide(origin, patient, order), alreadyAcknowledged: true };
+      }
+      const pack = packForSettings(settings);
+      const decisionBefore = await decide(origin, patient, order);
+      const r = target.record;
+      const record = await repo.append({
+        reviewer: reviewerOf(me),
+        prescriber: prescriberFor(me, settings, undefined),
+        patient: r.patient,
+        order: orderRef(order, decisionBefore),
+        ruleIds: r.ruleIds,
+        state: pack.state,
+        packVersion: pack.version,
+        outcome: 'acknowledged',
+        acknowledges: { id: r.id, chainId: target.chainId, seq: r.seq, hash: r.hash, reviewerName: r.reviewer.name, reviewedAt: r.createdAt },
+        pmpSource: r.pmpSource,
+        ...(r.pmpQueriedAt ? { pmpQueriedAt: r.pmpQueriedAt } : {}),
+        ehrOrigin: origin,
+      });
+      const decision = await decide(origin, patient, order);
+      if (tabId !== undefined) await sendToTab(tabId, 'reviewChanged', { patientKey: record.patient.key }).catch(() => undefined);
+      return { seq: record.seq, createdAt: record.createdAt, decision, alreadyAcknowledged: false };
+    },
+
+    async reviewsToDo({ horizonDays }) {
+      const settings = await loadSettings();
+      const at = now();
+      const entries = await repo.everything();
+      return { items: reviewsToDo(entries.map((e) => e.record), packForSettings(settings), at, horizonDays), generatedAt: at.toISOString() };
     },
   };
 }

@@ -1,13 +1,28 @@
 import { PmpDatabase } from '@/lib/attestations/db';
 import { AttestationRepository } from '@/lib/attestations/repository';
+import { createEhrHandlers, watchSites } from '@/lib/ehr/background';
 import { Envelope } from '@/lib/messaging/protocol';
 import { isOwnSender, listen } from '@/lib/messaging/server';
 import { createHandlers, openPanelNow } from './handlers';
 
 export default defineBackground(() => {
   const repo = new AttestationRepository(new PmpDatabase());
-  listen(createHandlers({ repo }), (message, sender) => {
+  const core = createHandlers({ repo });
+  const ehr = createEhrHandlers({
+    // A dismissal from the prompt is recorded through the same path as the side panel's
+    // "declined" / "exempted": the review context for the tab, then the attest handler.
+    recordDismissal: async ({ patient, order, decision, outcome, reason, exemptionId }, sender) => {
+      const tabId = sender.tab?.id;
+      if (tabId === undefined || !core.openPanel || !core.attest) throw new Error('Not sent from a tab');
+      await core.openPanel({ patient, order, decision }, sender);
+      const r = await core.attest({ tabId, outcome, reason, ...(exemptionId ? { exemptionId } : {}) }, sender);
+      return { seq: r.seq, createdAt: r.createdAt };
+    },
+  });
+  listen({ ...core, ...ehr }, (message, sender) => {
     const env = Envelope.safeParse(message);
     if (env.success && env.data.type === 'openPanel' && isOwnSender(sender)) openPanelNow(sender);
   });
+  // Content scripts for the EHR origins the admin granted (no blanket host access).
+  watchSites();
 });

@@ -1,22 +1,14 @@
-import { pickAdapter } from '@/lib/ehr/adapters';
-import { runController } from '@/lib/ehr/controller';
-import { listen } from '@/lib/messaging/server';
+import { startContent } from '@/lib/ehr/content';
 
 export default defineContentScript({
-  // The demo EHR; other EHR origins are granted and registered at run time by the admin.
+  // The demo EHR only. Every other EHR origin is granted by the admin at run time and this same
+  // script is registered for it then (lib/ehr/sites.ts); there is no blanket host access.
   matches: ['http://127.0.0.1:47811/*', 'http://localhost:47811/*'],
   allFrames: true,
   runAt: 'document_idle',
   main(ctx) {
-    const adapter = pickAdapter(window.location);
-    if (!adapter) return;
-    const controller = runController(adapter, document, ctx.signal);
-    const stop = listen({
-      reviewChanged: () => {
-        controller.refresh();
-        return { ok: true };
-      },
+    startContent(window, ctx.signal).catch((e: unknown) => {
+      console.warn('PMP Check: could not start on this page', e instanceof Error ? e.message : 'unknown error');
     });
-    ctx.onInvalidated(stop);
   },
 });

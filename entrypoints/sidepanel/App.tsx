@@ -1,17 +1,22 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { DecisionSummary } from '@/components/decision-summary';
 import { ErrorPanel } from '@/components/error-panel';
-import { FillTable } from '@/components/fill-table';
 import { IdentityForm } from '@/components/identity-form';
+import { initialPrescriber, PrescriberPicker } from '@/components/prescriber-picker';
+import { PatientHeader } from '@/components/patient-header';
+import { PmpHistoryView } from '@/components/pmp-history';
 import { send } from '@/lib/messaging/client';
 import type { ReviewContext } from '@/lib/messaging/protocol';
 import { normalizeError } from '@/lib/pmp/errors';
-import type { Requester } from '@/lib/pmp/history';
+import type { PatientQuery, Requester } from '@/lib/pmp/history';
 import { historyQueryOptions, pmpKeys } from '@/lib/pmp/query';
-import type { Settings } from '@/lib/storage/settings';
-import { settingsQueryOptions } from '@/lib/storage/settings-query';
+import { settingsItem, type Settings } from '@/lib/storage/settings';
+import { settingsKeys, settingsQueryOptions } from '@/lib/storage/settings-query';
+
+/** Marked when the first PMP answer is on screen: the bench reads it (time to first data). */
+export const FIRST_DATA_MARK = 'pmp:first-data';
 
 /** The tab this panel serves: `?tabId=` when given, else the active tab of this window. */
 function useTabId(): number | null {
@@ -58,6 +63,9 @@ export function App() {
   });
   const settings = useQuery(settingsQueryOptions());
 
+  // Settings changed in the options page apply here at once (e.g. another PMP source).
+  useEffect(() => settingsItem.watch(() => void qc.invalidateQueries({ queryKey: settingsKeys.all })), [qc]);
+
   // A new review opened from the EHR lands in session storage: follow it.
   useEffect(() => {
     const onChanged = () => {
@@ -80,31 +88,33 @@ export function App() {
     );
   }
   if (!settings.data) return <main className="panel"><p role="status">Loading…</p></main>;
-  return <Review key={`${String(context.data.tabId)}:${context.data.openedAt}`} ctx={context.data} settings={settings.data} onRecorded={() => qc.invalidateQueries({ queryKey: pmpKeys.all })} />;
+  // Recording a review must not ask the PMP again (each lookup is an entry in the PMP's audit log).
+  return <Review key={`${String(context.data.tabId)}:${context.data.openedAt}`} ctx={context.data} settings={settings.data} onRecorded={() => qc.invalidateQueries({ queryKey: ['review-context'] })} />;
 }
 
 function Review({ ctx, settings, onRecorded }: { ctx: ReviewContext; settings: Settings; onRecorded: () => Promise<void> }) {
   const qc = useQueryClient();
-  const [prescriberName, setPrescriberName] = useState(settings.supervisingPrescribers[0]?.name ?? '');
+  const [prescriberName, setPrescriberName] = useState(() => initialPrescriber(settings, ctx.ehrUser));
   const requester = requesterFor(settings, prescriberName);
-  const patient = {
+  const patient: PatientQuery = {
     given: ctx.patient.given,
     family: ctx.patient.family,
     birthDate: ctx.patient.birthDate,
     ...(ctx.patient.gender ? { gender: ctx.patient.gender } : {}),
+    ...(ctx.patient.postalCode ? { postalCode: ctx.patient.postalCode } : {}),
     ...(ctx.patient.mrn ? { mrn: ctx.patient.mrn } : {}),
   };
-  const history = useQuery({
-    ...historyQueryOptions(settings.pmp, patient, requester ?? { prescriber: { name: 'unknown' } }),
-    enabled: requester !== null,
-  });
+  const historyOptions = historyQueryOptions(settings.pmp, patient, requester ?? { prescriber: { name: 'unknown' } });
+  const history = useQuery({ ...historyOptions, enabled: requester !== null });
+  // The PMP answered that it holds no record of this patient: that is a completed review.
+  const noRecord = history.isError && normalizeError(history.error).kind === 'no-match';
   const [decision, setDecision] = useState(ctx.decision);
   const attest = useMutation({
     mutationFn: (outcome: 'reviewed' | 'pmp-unavailable') =>
       send('attest', {
         tabId: ctx.tabId,
         outcome,
-        ...(history.dataUpdatedAt ? { pmpQueriedAt: new Date(history.dataUpdatedAt).toISOString() } : {}),
+        ...(history.dataUpdatedAt || history.errorUpdatedAt ? { pmpQueriedAt: new Date(history.dataUpdatedAt || history.errorUpdatedAt).toISOString() } : {}),
         ...(outcome === 'pmp-unavailable' && history.error ? { pmpError: normalizeError(history.error).kind } : {}),
         ...(prescriberName ? { prescriberName } : {}),
       }),
@@ -114,52 +124,42 @@ function Review({ ctx, settings, onRecorded }: { ctx: ReviewContext; settings: S
     },
   });
 
-  // Leaving this patient drops their PMP answer from memory.
-  useEffect(() => {
-    const key = historyQueryOptions(settings.pmp, patient, requester ?? { prescriber: { name: 'unknown' } }).queryKey;
-    return () => {
-      qc.removeQueries({ queryKey: key });
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ctx.openedAt]);
+  // Leaving this patient (another review opened, or another prescriber picked) drops the PMP
+  // answers no longer on screen from memory. After the commit, so an answer shown again under
+  // the same key is in use by then and stays; closing the panel drops everything anyway.
+  const keyText = JSON.stringify(historyOptions.queryKey);
+  useEffect(
+    () => () => {
+      setTimeout(() => {
+        qc.removeQueries({ queryKey: pmpKeys.histories(), type: 'inactive' });
+      }, 0);
+    },
+    [qc, keyText],
+  );
 
-  const o = ctx.order;
+  const firstData = useRef(false);
+  useEffect(() => {
+    if (history.isSuccess && !firstData.current) {
+      firstData.current = true;
+      performance.mark(FIRST_DATA_MARK);
+    }
+  }, [history.isSuccess]);
+
   return (
     <main className="panel">
-      <header className="patient" aria-label="Patient">
-        <h1>{ctx.patient.name}</h1>
-        <p>
-          DOB {ctx.patient.birthDate}
-          {ctx.patient.mrn ? ` · MRN ${ctx.patient.mrn}` : ''}
-        </p>
-        <p className="order">
-          Order: {o.drugText}
-          {o.quantity !== undefined ? ` · #${String(o.quantity)}` : ''}
-          {o.sig ? ` · ${o.sig}` : ''}
-        </p>
-      </header>
-
-      <DecisionSummary decision={decision} />
+      <PatientHeader patient={ctx.patient} order={ctx.order} pmpPatient={history.data?.patient} />
 
       {!settings.identity && <IdentityForm current={null} compact />}
-      {settings.identity?.role === 'delegate' && (
-        <label className="prescriber-pick">
-          Reviewing for prescriber
-          {settings.supervisingPrescribers.length > 0 ? (
-            <select value={prescriberName} onChange={(e) => { setPrescriberName(e.target.value); }}>
-              {settings.supervisingPrescribers.map((p) => (
-                <option key={p.name}>{p.name}</option>
-              ))}
-            </select>
-          ) : (
-            <input value={prescriberName} onChange={(e) => { setPrescriberName(e.target.value); }} placeholder="Prescriber's name" />
-          )}
-        </label>
-      )}
+      {settings.identity?.role === 'delegate' && <PrescriberPicker settings={settings} value={prescriberName} onChange={setPrescriberName} ehrUser={ctx.ehrUser} />}
 
       <section aria-label="PMP history" className="history">
-        <h2>
+        <h2 className="history-title">
           PMP history <span className="source">({settings.pmp.label})</span>
+          {settings.pmp.kind === 'bundled' && (
+            <span className="demo-badge" title="Synthetic patients bundled with the extension: not a real PMP">
+              Demo data
+            </span>
+          )}
         </h2>
         {requester === null ? (
           <p className="hint">{settings.identity ? 'Name the prescriber you are reviewing for.' : 'Say who you are to query the PMP.'}</p>
@@ -170,23 +170,11 @@ function Review({ ctx, settings, onRecorded }: { ctx: ReviewContext; settings: S
         ) : history.isError ? (
           <ErrorPanel error={history.error} onRetry={() => void history.refetch()} />
         ) : (
-          <>
-            {history.data.warnings.map((w) => (
-              <p key={w} className="warning" role="note">
-                ⚠ {w}
-              </p>
-            ))}
-            {history.data.reportUrl && (
-              <p>
-                <a href={history.data.reportUrl} target="_blank" rel="noreferrer noopener">
-                  Open the PMP's full report
-                </a>
-              </p>
-            )}
-            <FillTable fills={history.data.fills} />
-          </>
+          <PmpHistoryView history={history.data} settings={settings.indicators} />
         )}
       </section>
+
+      <DecisionSummary decision={decision} />
 
       <section className="attest" aria-label="Record the review">
         {attest.isSuccess ? (
@@ -194,6 +182,10 @@ function Review({ ctx, settings, onRecorded }: { ctx: ReviewContext; settings: S
             {attest.data.decision.status === 'pmp-unavailable' ? 'Recorded: PMP unavailable' : 'Review recorded ✓'}{' '}
             {new Date(attest.data.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} (log entry #{attest.data.seq})
           </p>
+        ) : noRecord ? (
+          <button type="button" className="primary" disabled={attest.isPending} onClick={() => { attest.mutate('reviewed'); }}>
+            I reviewed the PMP (no record found)
+          </button>
         ) : history.isError ? (
           <button type="button" className="primary" disabled={attest.isPending || requester === null} onClick={() => { attest.mutate('pmp-unavailable'); }}>
             Record “PMP unavailable”

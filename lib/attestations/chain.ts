@@ -1,52 +1,208 @@
-import { Attestation, GENESIS_HASH } from './schema';
+import { Attestation, GENESIS_HASH, type AttestationDraft, type ChainHead, type Checkpoint } from './schema';
+import { sha256HexSync } from './sha256';
 
-/** JSON with keys sorted at every level, so the same record always hashes the same. */
-export function canonicalJson(value: unknown): string {
+// Object keys repeat across records (the same few dozen field names): quote each once.
+const quotedKeys = new Map<string, string>();
+function quoteKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q);
+  }
+  return q;
+}
+
+function canonicalValue(value: unknown, omitKey?: string): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + canonicalValue(value[i]);
+    return `${out}]`;
+  }
+  const keys = Object.keys(value).sort();
+  let out = '';
+  for (const k of keys) {
+    if (k === omitKey) continue;
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    out += `${out ? ',' : ''}${quoteKey(k)}:${canonicalValue(v)}`;
+  }
+  return `{${out}}`;
+}
+
+/** JSON with keys sorted at every level and undefined dropped, so the same record always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  return canonicalValue(value);
+}
+
+/** The text a record's hash is taken over: the whole record, in canonical form, except its own hash. */
+export function hashInput(record: object): string {
+  return canonicalValue(record, 'hash');
 }
 
 /** Hex SHA-256 (WebCrypto) of a string. */
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(digest));
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += HEX[b] ?? '';
+  return s;
 }
 
 /** The hash of a record: its whole content (including seq and prevHash) except the hash itself. */
 export async function hashRecord(record: Omit<Attestation, 'hash'>): Promise<string> {
-  return sha256Hex(canonicalJson(record));
+  return sha256Hex(hashInput(record));
 }
 
 export interface VerifyResult {
   ok: boolean;
   records: number;
-  /** seq of the first record that fails, or null. */
+  /** seq of the first record that fails (or of the first one missing), or null. */
   firstBadRecord: number | null;
   problem?: string;
 }
 
-/** Checks every record's hash and link, in order; an edit, deletion, reorder or truncation at the head is caught. */
-export async function verifyChain(records: readonly unknown[], expectedHeadHash?: string): Promise<VerifyResult> {
-  let prev = GENESIS_HASH;
-  let expectedSeq = 1;
-  for (const raw of records) {
+/**
+ * Where a chain starts and ends. A purged prefix leaves a checkpoint (the last purged seq and
+ * hash) that the first kept record must link to; the head is the last record the log knows of,
+ * so a truncated tail is caught.
+ */
+export interface ChainAnchor {
+  checkpoint?: { throughSeq: number; hash: string } | null;
+  head?: ChainHead | null;
+}
+
+/** How much of each record to check besides its hash and link: the whole schema, or only the link fields. */
+export type VerifyDepth = 'full' | 'links';
+
+interface Linked {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+const HEX64_RE = /^[0-9a-f]{64}$/;
+
+/** The link fields of a record, or why it is not a record. */
+function linkFields(raw: unknown, depth: VerifyDepth): Linked | string {
+  if (depth === 'full') {
     const parsed = Attestation.safeParse(raw);
-    const seqGuess = typeof raw === 'object' && raw !== null && 'seq' in raw && typeof raw.seq === 'number' ? raw.seq : expectedSeq;
-    if (!parsed.success) return { ok: false, records: records.length, firstBadRecord: seqGuess, problem: 'record does not match the attestation schema' };
-    const rec = parsed.data;
-    if (rec.seq !== expectedSeq) return { ok: false, records: records.length, firstBadRecord: rec.seq, problem: `expected record ${expectedSeq}, found ${rec.seq} (deleted or reordered)` };
-    if (rec.prevHash !== prev) return { ok: false, records: records.length, firstBadRecord: rec.seq, problem: 'link to the previous record is broken' };
-    const { hash, ...rest } = rec;
-    if ((await hashRecord(rest)) !== hash) return { ok: false, records: records.length, firstBadRecord: rec.seq, problem: 'record content was changed' };
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    return `record does not match the attestation schema (${issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'bad shape'})`;
+  }
+  if (typeof raw !== 'object' || raw === null) return 'record is not an object';
+  const r = raw as Partial<Record<keyof Linked, unknown>>;
+  if (typeof r.seq !== 'number' || !Number.isInteger(r.seq) || r.seq < 1) return 'record has no valid seq';
+  if (typeof r.prevHash !== 'string' || !HEX64_RE.test(r.prevHash)) return 'record has no valid prevHash';
+  if (typeof r.hash !== 'string' || !HEX64_RE.test(r.hash)) return 'record has no valid hash';
+  return { seq: r.seq, prevHash: r.prevHash, hash: r.hash };
+}
+
+/**
+ * Walks a chain in order. `sha256` hashes each record's canonical text; the walk stops at the
+ * first record whose schema, position, link or content is wrong, then the head is checked.
+ */
+class ChainWalk {
+  private expectedSeq: number;
+  private prev: string;
+  result: VerifyResult | null = null;
+
+  constructor(
+    private readonly total: number,
+    private readonly anchor: ChainAnchor,
+    private readonly depth: VerifyDepth,
+    private readonly sha256: (text: string) => string,
+  ) {
+    this.expectedSeq = (anchor.checkpoint?.throughSeq ?? 0) + 1;
+    this.prev = anchor.checkpoint?.hash ?? GENESIS_HASH;
+  }
+
+  private bad(seq: number, problem: string): false {
+    this.result = { ok: false, records: this.total, firstBadRecord: seq, problem };
+    return false;
+  }
+
+  /** Checks one record; false once the chain is known to be broken. */
+  step(raw: unknown): boolean {
+    const f = linkFields(raw, this.depth);
+    if (typeof f === 'string') {
+      const seq = typeof raw === 'object' && raw !== null && 'seq' in raw && typeof raw.seq === 'number' ? raw.seq : this.expectedSeq;
+      return this.bad(seq, f);
+    }
+    if (f.seq !== this.expectedSeq) {
+      return this.bad(f.seq, `expected record ${this.expectedSeq}, found ${f.seq} (${f.seq > this.expectedSeq ? 'records deleted or reordered' : 'reordered or repeated'})`);
+    }
+    if (f.prevHash !== this.prev) return this.bad(f.seq, 'link to the previous record is broken');
+    // Hash what was stored, not what the schema kept: a field this version does not know still counts.
+    if (this.sha256(hashInput(raw as object)) !== f.hash) return this.bad(f.seq, 'record content was changed');
+    this.prev = f.hash;
+    this.expectedSeq++;
+    return true;
+  }
+
+  finish(): VerifyResult {
+    if (this.result) return this.result;
+    const head = this.anchor.head;
+    const lastSeq = this.expectedSeq - 1;
+    const bad = (seq: number, problem: string): VerifyResult => ({ ok: false, records: this.total, firstBadRecord: seq, problem });
+    if (head && head.seq > lastSeq) return bad(lastSeq + 1, `the log ends at record ${lastSeq} before its last known record ${head.seq} (truncated)`);
+    if (head && head.seq < lastSeq) return bad(head.seq + 1, `records after the recorded end of the log (record ${head.seq})`);
+    if (head && head.hash !== this.prev) return bad(Math.max(lastSeq, 1), 'the last record does not match the recorded head of the log (replaced)');
+    return { ok: true, records: this.total, firstBadRecord: null };
+  }
+}
+
+export interface VerifyOptions {
+  /** 'links' for a log this extension wrote and validated itself: the hashes catch any change. */
+  depth?: VerifyDepth;
+}
+
+/**
+ * Checks every record's hash and link, in order; an edit, deletion, reorder or truncation is
+ * caught. Yields to the page every few thousand records so a long log does not freeze it.
+ */
+export async function verifyChain(records: readonly unknown[], anchor: ChainAnchor = {}, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const walk = new ChainWalk(records.length, anchor, options.depth ?? 'full', sha256HexSync);
+  const CHUNK = 5000;
+  for (let start = 0; start < records.length; start += CHUNK) {
+    if (start > 0) await new Promise((r) => setTimeout(r, 0));
+    const end = Math.min(records.length, start + CHUNK);
+    for (let i = start; i < end; i++) if (!walk.step(records[i])) return walk.finish();
+  }
+  return walk.finish();
+}
+
+/** The same check, synchronously, with any SHA-256 (the command line passes node:crypto's). */
+export function verifyChainSync(records: readonly unknown[], anchor: ChainAnchor, sha256: (text: string) => string = sha256HexSync, options: VerifyOptions = {}): VerifyResult {
+  const walk = new ChainWalk(records.length, anchor, options.depth ?? 'full', sha256);
+  for (const r of records) if (!walk.step(r)) break;
+  return walk.finish();
+}
+
+/**
+ * A digest over every purged record's hash, continuing the previous checkpoint's digest, so
+ * someone holding an older export can confirm a purge removed exactly those records.
+ */
+export async function prefixDigest(previous: Pick<Checkpoint, 'prefixDigest'> | null, purged: readonly Pick<Attestation, 'hash'>[]): Promise<string> {
+  return sha256Hex([previous?.prefixDigest ?? GENESIS_HASH, ...purged.map((r) => r.hash)].join(':'));
+}
+
+/** Chains drafts after `from` (the record before them): seq, id, time, the link and the hash. */
+export async function linkRecords(items: readonly { id: string; createdAt: string; draft: AttestationDraft }[], from: ChainHead): Promise<Attestation[]> {
+  let seq = from.seq;
+  let prev = from.hash;
+  const out: Attestation[] = [];
+  for (const it of items) {
+    seq++;
+    const body = { ...it.draft, seq, id: it.id, createdAt: it.createdAt, prevHash: prev };
+    const hash = await hashRecord(body);
+    out.push({ ...body, hash });
     prev = hash;
-    expectedSeq++;
   }
-  if (expectedHeadHash !== undefined && expectedHeadHash !== prev) {
-    return { ok: false, records: records.length, firstBadRecord: expectedSeq - 1 || null, problem: 'the log ends before its last known record (truncated)' };
-  }
-  return { ok: true, records: records.length, firstBadRecord: null };
+  return out;
 }

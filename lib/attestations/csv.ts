@@ -7,13 +7,14 @@ function csvText(value: unknown): string {
   return JSON.stringify(value);
 }
 
+// = + - @ start a formula in Excel, LibreOffice and Sheets; tab and CR are read as such too.
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
+
 /** Spreadsheet-safe CSV cell: quoted, and a leading = + - @ tab or CR cannot start a formula. */
 export function csvCell(value: unknown): string {
-  let text = '';
-  if (Array.isArray(value)) text = value.map((v) => csvText(v)).join(' ');
-  else text = csvText(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
+  let text = Array.isArray(value) ? value.map((v) => csvText(v)).join(' ') : csvText(value);
+  if (text.length > 0 && FORMULA_START.has(text.charAt(0))) text = `'${text}`;
+  return `"${text.includes('"') ? text.replace(/"/g, '""') : text}"`;
 }
 
 export const CSV_COLUMNS: readonly [string, (a: Attestation) => unknown][] = [
@@ -41,11 +42,27 @@ export const CSV_COLUMNS: readonly [string, (a: Attestation) => unknown][] = [
   ['ehr_origin', (a) => a.ehrOrigin],
   ['hash', (a) => a.hash],
   ['prev_hash', (a) => a.prevHash],
+  // Columns added after version 1 go last, so a spreadsheet built on the old columns still lines up.
+  ['exemption', (a) => a.exemption?.text],
+  ['exemption_citation', (a) => a.exemption?.citation],
+  ['acknowledges_review', (a) => a.acknowledges && `${a.acknowledges.reviewerName} ${a.acknowledges.reviewedAt} (${a.acknowledges.id})`],
+  ['pmp_error', (a) => a.pmpError],
+  ['reviewer_npi', (a) => a.reviewer.npi],
+  ['reviewer_dea', (a) => a.reviewer.dea],
+  ['prescriber_dea', (a) => a.prescriber.dea],
+  ['record_id', (a) => a.id],
 ];
 
-/** The attestation log as CSV (RFC 4180, CRLF), one row per record. */
-export function toCsv(records: readonly Attestation[]): string {
-  const lines = [CSV_COLUMNS.map(([name]) => csvCell(name)).join(',')];
-  for (const r of records) lines.push(CSV_COLUMNS.map(([, get]) => csvCell(get(r))).join(','));
+/**
+ * The attestation log as CSV (RFC 4180, CRLF), one row per record. With `chainOf`, a first
+ * column names the machine's log each record belongs to (a merged practice log).
+ */
+export function toCsv(records: readonly Attestation[], chainOf?: (a: Attestation, i: number) => string): string {
+  const header = CSV_COLUMNS.map(([name]) => csvCell(name)).join(',');
+  const lines = [chainOf ? `${csvCell('log')},${header}` : header];
+  records.forEach((r, i) => {
+    const row = CSV_COLUMNS.map(([, get]) => csvCell(get(r))).join(',');
+    lines.push(chainOf ? `${csvCell(chainOf(r, i))},${row}` : row);
+  });
   return lines.join('\r\n') + '\r\n';
 }

@@ -1,4 +1,5 @@
-import type { AttestationDraft } from './schema';
+import { linkRecords } from './chain';
+import { GENESIS_HASH, type Attestation, type AttestationDraft, type ChainHead } from './schema';
 
 /** A valid draft for tests (synthetic patient), with overrides. */
 export function draft(over: Partial<AttestationDraft> = {}): AttestationDraft {
@@ -15,4 +16,25 @@ export function draft(over: Partial<AttestationDraft> = {}): AttestationDraft {
     ehrOrigin: 'http://127.0.0.1:47811',
     ...over,
   };
+}
+
+/** A delegate's review for Dr. Quill. */
+export function delegateDraft(over: Partial<AttestationDraft> = {}): AttestationDraft {
+  return draft({ reviewer: { userId: 'u-2', name: 'Sam Nurse', role: 'delegate' }, ...over });
+}
+
+/** n chained records in memory (record i made i hours after `start`), after `from`. */
+export async function chainOf(
+  n: number,
+  opts: { from?: ChainHead; start?: string; over?: (i: number) => Partial<AttestationDraft> } = {},
+): Promise<Attestation[]> {
+  const start = Date.parse(opts.start ?? '2026-01-01T12:00:00Z');
+  return linkRecords(
+    Array.from({ length: n }, (_, i) => ({
+      id: `00000000-0000-4000-8000-${(i + 1 + (opts.from?.seq ?? 0)).toString(16).padStart(12, '0')}`,
+      createdAt: new Date(start + i * 3_600_000).toISOString(),
+      draft: draft(opts.over?.(i) ?? {}),
+    })),
+    opts.from ?? { seq: 0, hash: GENESIS_HASH },
+  );
 }

@@ -1,11 +1,14 @@
 import { classify } from './commands/classify';
 import { daysSupply } from './commands/days-supply';
 import { evaluate } from './commands/evaluate';
+import { indicators } from './commands/indicators';
+import { scriptToFhir } from './commands/script-to-fhir';
+import { verifyLog } from './commands/verify-log';
 import { fail, type Command, type CommandResult } from './result';
 
 /** Every CLI command. Adding a command is adding a file under ./commands and a line here. */
 export const COMMANDS: Readonly<Record<string, Command>> = Object.fromEntries(
-  [evaluate, daysSupply, classify].map((c) => [c.name, c]),
+  [evaluate, daysSupply, classify, scriptToFhir, indicators, verifyLog].map((c) => [c.name, c]),
 );
 
 /** Runs one input through a command; a bad input gives an error object, never a crash. */

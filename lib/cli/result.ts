@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
-export type CommandResult = { ok: true; value: unknown } | { ok: false; error: { message: string; issues?: unknown } };
+/** `failed`: the answer is printed as a value but is a negative one (e.g. a broken log), so the exit code is 1. */
+export type CommandResult = { ok: true; value: unknown; failed?: boolean } | { ok: false; error: { message: string; issues?: unknown } };
 
 /** A CLI command: one parsed JSON input (or raw text for text commands) → one result. */
 export interface Command {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Order } from '../orders/order';
+import { ReviewToDo } from '../attestations/todo';
 import { Decision } from '../rules/decision';
+import { FieldLocator, FieldMapping } from '../ehr/mapping';
 
 /** The patient as the EHR page shows them. Lives in memory only. */
 export const PagePatient = z.object({
@@ -22,6 +24,8 @@ export const ReviewContext = z.object({
   order: Order,
   decision: Decision,
   openedAt: z.string(),
+  /** The EHR's signed-in user when the page shows one: a delegate's prescriber picker preselects them. */
+  ehrUser: z.string().optional(),
 });
 export type ReviewContext = z.infer<typeof ReviewContext>;
 
@@ -39,7 +43,7 @@ export const PROTOCOL = {
   },
   /** content → background, from a click: open the side panel on this patient and order. */
   openPanel: {
-    request: z.object({ patient: PagePatient, order: Order, decision: Decision }),
+    request: z.object({ patient: PagePatient, order: Order, decision: Decision, ehrUser: z.string().optional() }),
     response: z.object({ opened: z.boolean(), error: z.string().optional() }),
   },
   /** side panel → background: the review context for a tab. */
@@ -47,22 +51,79 @@ export const PROTOCOL = {
     request: z.object({ tabId: z.number().int() }),
     response: z.object({ context: ReviewContext.nullable() }),
   },
-  /** side panel → background: record the review (or that the PMP was unavailable). */
+  /**
+   * side panel → background: record the review, or that the PMP was unavailable, or a state
+   * exemption (by its id in the state pack), or that the prescriber declined (with a reason).
+   */
   attest: {
     request: z.object({
       tabId: z.number().int(),
-      outcome: z.enum(['reviewed', 'pmp-unavailable']),
+      outcome: z.enum(['reviewed', 'pmp-unavailable', 'exempted', 'declined']),
       pmpQueriedAt: z.string().optional(),
       pmpError: z.string().optional(),
+      /** A delegate's supervising prescriber (one of those set in options). */
       prescriberName: z.string().optional(),
+      exemptionId: z.string().optional(),
+      reason: z.string().max(500).optional(),
     }),
     response: z.object({ seq: z.number().int(), createdAt: z.string(), decision: Decision }),
+  },
+  /**
+   * prompt (content) or side panel → background: the prescriber acknowledges a delegate's review
+   * of this patient (the one named, or the newest not yet acknowledged). Recorded; idempotent.
+   */
+  acknowledge: {
+    request: z.union([
+      z.object({ tabId: z.number().int(), reviewId: z.string().optional() }),
+      z.object({ patient: PagePatient, order: Order, reviewId: z.string().optional() }),
+    ]),
+    response: z.object({ seq: z.number().int(), createdAt: z.string(), decision: Decision, alreadyAcknowledged: z.boolean() }),
+  },
+  /** options → background: patients whose review is due or coming due within the horizon. */
+  reviewsToDo: {
+    request: z.object({ horizonDays: z.number().int().min(1).max(400) }),
+    response: z.object({ items: z.array(ReviewToDo), generatedAt: z.string() }),
   },
   /** background → content: a review was recorded for the patient on this tab; re-check. */
   reviewChanged: {
     request: z.object({ patientKey: z.string() }),
     response: Ok,
   },
+
+  // ---- noticing orders in EHRs (lib/ehr): dismissals, the field mapper ----
+  /** content → background: the prescriber dismissed the prompt with a reason; record it. */
+  dismissPrompt: {
+    request: z.object({
+      patient: PagePatient,
+      order: Order,
+      decision: Decision,
+      outcome: z.enum(['declined', 'exempted']),
+      reason: z.string().trim().min(3).max(300),
+      /** For 'exempted': the state pack's exemption the prescriber chose. */
+      exemptionId: z.string().optional(),
+    }),
+    response: z.object({ seq: z.number().int(), createdAt: z.string() }),
+  },
+  /** options page or prompt → background: start the field mapper in a tab (the sender's, or one on `origin`). */
+  startMapper: {
+    request: z.object({ tabId: z.number().int().optional(), origin: z.string().optional() }),
+    response: z.object({ started: z.boolean(), error: z.string().optional() }),
+  },
+  /** mapper (any frame; injected by startMapper) → background: the admin clicked an element in this frame. */
+  mapperPick: {
+    request: z.object({ locator: FieldLocator, preview: z.string().max(120).optional() }),
+    response: Ok,
+  },
+  /** background → top frame: a pick made in a child frame (and that frame's origin), for the mapper's panel. */
+  mapperPicked: {
+    request: z.object({ locator: FieldLocator, preview: z.string().max(120).optional(), origin: z.string() }),
+    response: Ok,
+  },
+  /** top frame → background: the mapper closed; background → every frame: stop picking. */
+  mapperStop: { request: z.object({}), response: Ok },
+  mapperEnd: { request: z.object({}), response: Ok },
+  /** top frame → background: save the mapping the admin made (for the sender's own origin). */
+  saveMapping: { request: z.object({ mapping: FieldMapping }), response: z.object({ saved: z.literal(true) }) },
 } as const;
 
 export type Protocol = typeof PROTOCOL;

@@ -299,6 +299,12 @@ describe('parseHistoryResponse: outcomes, references and damage', () => {
     expect(h.warnings).toEqual(['3 dispensing records from the PMP could not be read and are not shown.']);
   });
 
+  it('counts an entry that is not a resource at all as unreadable, and keeps the rest', () => {
+    const h = parse(wrap(dispense(), { quantity: { value: 30 } }, 'text', null));
+    expect(h.fills.map((f) => f.id)).toEqual(['md-1']);
+    expect(h.warnings).toEqual(['3 dispensing records from the PMP could not be read and are not shown.']);
+  });
+
   it('leaves out dispenses entered in error or cancelled', () => {
     const h = parse(wrap(dispense(), dispense({ id: 'x', status: 'entered-in-error' }), dispense({ id: 'y', status: 'cancelled' })));
     expect(h.fills.map((f) => f.id)).toEqual(['md-1']);

@@ -292,7 +292,10 @@ function extensionNumber(exts: Extension[] | undefined, url: string): number | u
 }
 
 function extensionCodingText(exts: Extension[] | undefined, url: string): string | undefined {
-  const parsed = Coding.safeParse(extensionValue(exts, url));
+  const value = extensionValue(exts, url);
+  // Most fills carry no such extension: skip zod's (costly) failure path for an absent value.
+  if (value === undefined) return undefined;
+  const parsed = Coding.safeParse(value);
   if (!parsed.success) return undefined;
   return parsed.data.display ?? parsed.data.code;
 }
@@ -621,6 +624,26 @@ export function parseHistoryRequest(json: unknown): { patient: PatientQuery; req
 /** Resolves references inside one response: by fullUrl, Type/id, or '#id' for contained. */
 class ResourceIndex {
   private readonly byKey = new Map<string, Resource>();
+  private readonly parsed = new WeakMap<object, Map<string, unknown>>();
+
+  /**
+   * The resource read as `type`, or undefined. Memoized per resource: a PMP names the same
+   * prescriber and pharmacy on many fills, and zod re-parsing them (or failing on a resource of
+   * another type) was much of the time spent on a long history.
+   */
+  as<T>(type: string, schema: z.ZodType<T>, resource: Resource | undefined): T | undefined {
+    if (resource?.resourceType !== type) return undefined;
+    let byType = this.parsed.get(resource);
+    if (!byType) {
+      byType = new Map();
+      this.parsed.set(resource, byType);
+    }
+    if (byType.has(type)) return byType.get(type) as T | undefined;
+    const r = schema.safeParse(resource);
+    const value = r.success ? r.data : undefined;
+    byType.set(type, value);
+    return value;
+  }
 
   add(resource: Resource, fullUrl?: string): void {
     if (fullUrl) this.byKey.set(fullUrl, resource);
@@ -664,33 +687,40 @@ function codingCode(c: CodeableConcept | undefined, system: string): string | un
   return c?.coding?.find((x) => x.system === system)?.code;
 }
 
-function prescriberOf(md: MedicationDispense, index: ResourceIndex): { prescriber: Fill['prescriber']; request?: MedicationRequest } {
+/**
+ * The parts of a MedicationRequest a fill uses. Reading only these (the rest passes through
+ * unread) halves the time spent on the request of each of hundreds of fills.
+ */
+const RequestForFill = MedicationRequest.pick({ resourceType: true, identifier: true, authoredOn: true, requester: true, dispenseRequest: true, contained: true });
+type RequestForFill = z.infer<typeof RequestForFill>;
+
+function prescriberOf(md: MedicationDispense, index: ResourceIndex): { prescriber: Fill['prescriber']; request?: RequestForFill } {
   for (const ref of md.authorizingPrescription ?? []) {
-    const req = MedicationRequest.safeParse(index.resolve(ref, md));
-    if (!req.success) continue;
-    let target = index.resolve(req.data.requester, req.data, md);
-    const role = PractitionerRole.safeParse(target);
-    if (role.success) target = index.resolve(role.data.practitioner, role.data, md);
-    const prac = Practitioner.safeParse(target);
-    const name = (prac.success ? formatHumanName(prac.data.name?.[0]) : undefined) ?? req.data.requester?.display;
+    const req = index.as('MedicationRequest', RequestForFill, index.resolve(ref, md));
+    if (!req) continue;
+    let target = index.resolve(req.requester, req, md);
+    const role = index.as('PractitionerRole', PractitionerRole, target);
+    if (role) target = index.resolve(role.practitioner, role, md);
+    const prac = index.as('Practitioner', Practitioner, target);
+    const name = (prac ? formatHumanName(prac.name?.[0]) : undefined) ?? req.requester?.display;
     const prescriber: Fill['prescriber'] = { name: name ?? 'Prescriber not reported' };
-    const ids = prac.success ? prac.data.identifier : undefined;
-    const npi = identifierValue(ids, isNpi) ?? (req.data.requester?.identifier?.system === SYSTEM.npi ? req.data.requester.identifier.value : undefined);
+    const ids = prac?.identifier;
+    const npi = identifierValue(ids, isNpi) ?? (req.requester?.identifier?.system === SYSTEM.npi ? req.requester.identifier.value : undefined);
     const dea = identifierValue(ids, isDea);
     if (npi) prescriber.npi = npi;
     if (dea) prescriber.dea = dea;
-    return { prescriber, request: req.data };
+    return { prescriber, request: req };
   }
   return { prescriber: { name: 'Prescriber not reported' } };
 }
 
 function pharmacyOf(md: MedicationDispense, index: ResourceIndex): Fill['pharmacy'] {
   for (const performer of md.performer ?? []) {
-    const org = Organization.safeParse(index.resolve(performer.actor, md));
-    if (org.success) {
-      const pharmacy: Fill['pharmacy'] = { name: org.data.name ?? performer.actor?.display ?? 'Pharmacy not reported' };
-      const npi = identifierValue(org.data.identifier, isNpi);
-      const address = org.data.address?.[0];
+    const org = index.as('Organization', Organization, index.resolve(performer.actor, md));
+    if (org) {
+      const pharmacy: Fill['pharmacy'] = { name: org.name ?? performer.actor?.display ?? 'Pharmacy not reported' };
+      const npi = identifierValue(org.identifier, isNpi);
+      const address = org.address?.[0];
       if (npi) pharmacy.npi = npi;
       if (address?.city) pharmacy.city = address.city;
       if (address?.state) pharmacy.state = address.state;
@@ -707,7 +737,7 @@ function pharmacyOf(md: MedicationDispense, index: ResourceIndex): Fill['pharmac
   return { name: 'Pharmacy not reported' };
 }
 
-function rxNumberOf(md: MedicationDispense, request: MedicationRequest | undefined): string | undefined {
+function rxNumberOf(md: MedicationDispense, request: RequestForFill | undefined): string | undefined {
   // The pharmacy's prescription number is a filler ('FILL') identifier; 'PLAC' is the prescriber's order.
   const candidates = [
     ...(md.authorizingPrescription ?? []).flatMap((r) => (r.identifier ? [r.identifier] : [])),
@@ -718,8 +748,8 @@ function rxNumberOf(md: MedicationDispense, request: MedicationRequest | undefin
 
 function medicationConcept(md: MedicationDispense, index: ResourceIndex): CodeableConcept | undefined {
   if (md.medicationCodeableConcept) return md.medicationCodeableConcept;
-  const med = Medication.safeParse(index.resolve(md.medicationReference, md));
-  if (med.success && med.data.code) return med.data.code;
+  const med = index.as('Medication', Medication, index.resolve(md.medicationReference, md));
+  if (med?.code) return med.code;
   const display = md.medicationReference?.display;
   return display === undefined ? undefined : { text: display };
 }
@@ -736,7 +766,7 @@ function dispenseToFill(md: MedicationDispense, index: ResourceIndex, fallbackId
     return undefined;
   }
   const rxnormDisplay = concept?.coding?.find((c) => c.system === SYSTEM.rxnorm)?.display;
-  const strength = parseDrugText(rxnormDisplay ?? drug);
+  const strength = drugStrength(rxnormDisplay ?? drug);
   const fill: Fill = {
     id: md.id ?? fallbackId,
     drug,
@@ -766,6 +796,38 @@ function dispenseToFill(md: MedicationDispense, index: ResourceIndex, fallbackId
     return undefined;
   }
   return checked.data;
+}
+
+const HistoryWithoutFills = PmpHistory.omit({ fills: true });
+
+// A history repeats a handful of drug names hundreds of times; parseDrugText is pure.
+const strengthCache = new Map<string, DrugStrength>();
+
+function drugStrength(text: string): DrugStrength {
+  let hit = strengthCache.get(text);
+  if (!hit) {
+    if (strengthCache.size >= 2000) strengthCache.clear();
+    hit = parseDrugText(text);
+    strengthCache.set(text, hit);
+  }
+  return { ...hit };
+}
+
+/**
+ * The history Bundle as read here: each entry's resource is checked for being a resource, then
+ * parsed by its own schema where it is used. Bundle would copy every resource once more first,
+ * which on a long history cost more than reading the fills.
+ */
+const HistoryBundle = Bundle.extend({
+  entry: z.array(z.looseObject({ id: z.string().optional(), fullUrl: z.string().optional(), resource: z.unknown() })).optional(),
+});
+type HistoryBundle = z.infer<typeof HistoryBundle>;
+
+const ResourceHead = z.object({ resourceType: z.string(), id: z.string().optional() });
+
+/** The value itself when it is a FHIR resource (a resourceType, an id if any), else undefined. */
+function asResource(value: unknown): Resource | undefined {
+  return ResourceHead.safeParse(value).success ? (value as Resource) : undefined;
 }
 
 function patientOf(p: Patient): PmpPatient | undefined {
@@ -842,12 +904,12 @@ function asParameters(json: unknown): Parameters {
  */
 export function parseHistoryResponse(json: unknown, source: string, now: Date = new Date()): PmpHistory {
   const params = asParameters(json);
-  const bundles: Bundle[] = [];
+  const bundles: HistoryBundle[] = [];
   const outcomes: OperationOutcome[] = [];
   let reportUrl: string | undefined;
   for (const p of params.parameter ?? []) {
     if (p.name === 'pdmp-history-data') {
-      const b = Bundle.safeParse(p.resource);
+      const b = HistoryBundle.safeParse(p.resource);
       if (!b.success) throw new PmpError('malformed', { detail: 'pdmp-history-data is not a Bundle' });
       bundles.push(b.data);
     } else if (p.name === 'outcome') {
@@ -868,7 +930,12 @@ export function parseHistoryResponse(json: unknown, source: string, now: Date = 
   }
 
   const index = new ResourceIndex();
-  const entries = bundles.flatMap((b) => b.entry ?? []);
+  const entries = bundles
+    .flatMap((b) => b.entry ?? [])
+    .map((e) => {
+      const resource = asResource(e.resource);
+      return { ...e, resource, broken: e.resource !== undefined && resource === undefined };
+    });
   for (const e of entries) if (e.resource) index.add(e.resource, e.fullUrl);
 
   const counters: Counters = { unreadable: 0 };
@@ -877,6 +944,8 @@ export function parseHistoryResponse(json: unknown, source: string, now: Date = 
   let patient: PmpPatient | undefined;
   entries.forEach((entry, i) => {
     const r = entry.resource;
+    // Something that is not a resource at all: say a record could not be read, keep the rest.
+    if (entry.broken) counters.unreadable += 1;
     if (!r) return;
     if (r.resourceType === 'MedicationDispense') {
       const md = MedicationDispense.safeParse(r);
@@ -913,7 +982,10 @@ export function parseHistoryResponse(json: unknown, source: string, now: Date = 
   const history: PmpHistory = { fills, warnings, alerts, retrievedAt: now.toISOString(), source };
   if (patient) history.patient = patient;
   if (reportUrl) history.reportUrl = reportUrl;
-  const checked = PmpHistory.safeParse(history);
+  // Each fill was checked as it was made (dispenseToFill); re-checking hundreds of them here cost
+  // more than the rest of the parse, so only the rest of the history is validated.
+  const { fills: checkedFills, ...rest } = history;
+  const checked = HistoryWithoutFills.safeParse(rest);
   if (!checked.success) throw new PmpError('malformed', { detail: 'history failed validation', cause: checked.error });
-  return checked.data;
+  return { ...checked.data, fills: checkedFills };
 }

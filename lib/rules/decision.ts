@@ -12,6 +12,11 @@ export const ReviewEvent = z.object({
   ruleIds: z.array(z.string()),
   reviewerName: z.string().optional(),
   reviewerRole: z.enum(['prescriber', 'delegate']).optional(),
+  /** The attestation's id, so a prescriber can acknowledge exactly this (delegate's) review. */
+  id: z.string().optional(),
+  /** Set when a prescriber acknowledged this delegate review (the acknowledgement itself is not a review). */
+  acknowledgedAt: z.string().optional(),
+  acknowledgedBy: z.string().optional(),
 });
 export type ReviewEvent = z.infer<typeof ReviewEvent>;
 
@@ -25,6 +30,43 @@ export const DecisionReason = z.object({
   verified: z.boolean(),
 });
 export type DecisionReason = z.infer<typeof DecisionReason>;
+
+/** An opioid supply-limit advisory: beside the PMP decision, never a block. */
+export const Advisory = z.object({
+  id: z.string(),
+  kind: z.literal('opioid-supply-limit'),
+  /** Plain sentence, e.g. "CT limits a first outpatient opioid prescription for an adult to 7 days; this order is for 10 days." */
+  text: z.string(),
+  limitDays: z.number(),
+  daysSupply: z.number(),
+  /** Facts the order does not tell, on which the limit depends ("it is a first prescription"). */
+  assumptions: z.array(z.string()),
+  /** Exceptions the prescriber can document, in the state's words. */
+  exceptions: z.array(z.string()),
+  citation: z.string(),
+  verified: z.boolean(),
+});
+export type Advisory = z.infer<typeof Advisory>;
+
+/** A rule this order is exempt from, with the state's own wording of the exception. */
+export const AppliedExemption = z.object({
+  ruleId: z.string(),
+  kind: z.string(),
+  wording: z.string(),
+  citation: z.string(),
+  /** 'setting': recognised from the order's setting; 'documented': the prescriber said so. */
+  how: z.enum(['setting', 'documented']),
+});
+export type AppliedExemption = z.infer<typeof AppliedExemption>;
+
+/** An exception the prescriber could document for a rule that applies to this order. */
+export const AvailableExemption = z.object({
+  kind: z.string(),
+  wording: z.string(),
+  citation: z.string(),
+  ruleIds: z.array(z.string()),
+});
+export type AvailableExemption = z.infer<typeof AvailableExemption>;
 
 export const Decision = z.object({
   status: DecisionStatus,
@@ -43,5 +85,12 @@ export const Decision = z.object({
   lastReview: ReviewEvent.optional(),
   state: z.string(),
   packVersion: z.string(),
+  /** The date whose law was applied (YYYY-MM-DD, in the state's time zone). */
+  asOf: z.string().optional(),
+  /** How far the pack can be trusted ("coded from the law in force to 2019-12-31 (PDAPS), not verified since"). */
+  provenance: z.string().optional(),
+  advisories: z.array(Advisory).optional(),
+  exemptions: z.array(AppliedExemption).optional(),
+  availableExemptions: z.array(AvailableExemption).optional(),
 });
 export type Decision = z.infer<typeof Decision>;

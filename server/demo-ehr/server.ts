@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { syntheticPatients, type SyntheticPatient } from '../../lib/pmp/synthetic';
+import { serveFixture } from './fixtures';
 import { chartPage, layout, orderPage, schedulePage, signedPage } from './pages';
 
 export interface EhrServerOptions {
@@ -27,8 +28,21 @@ export function demoEhrPatients(options: { today?: Date; seed?: number } = {}): 
   const all = syntheticPatients(options);
   const anchors = all.filter((p) => p.id.startsWith('demo-'));
   const others = all.filter((p) => !p.id.startsWith('demo-')).slice(0, 9);
-  return [...anchors, ...others];
+  return [...anchors, ...others, NOT_IN_PMP];
 }
+
+/** A chart patient the PMP has never heard of: the "no match" case of the side panel. */
+export const NOT_IN_PMP: SyntheticPatient = {
+  id: 'demo-not-in-pmp',
+  given: 'Quinn',
+  family: 'Nowhereton',
+  birthDate: '1979-03-30',
+  gender: 'female',
+  postalCode: '06106',
+  mrn: 'MRN-109999',
+  scenario: 'no-history',
+  fills: [],
+};
 
 /** Starts the demo EHR web site (loopback only). */
 export async function startEhrServer(options: EhrServerOptions = {}): Promise<{ url: string; port: number; server: Server; close(): Promise<void> }> {
@@ -42,7 +56,18 @@ export async function startEhrServer(options: EhrServerOptions = {}): Promise<{ 
     const url = new URL(req.url ?? '/', 'http://localhost');
     const m = /^\/patients\/([\w-]+)(\/orders(\/new)?)?\/?$/.exec(url.pathname);
     const patient = m?.[1] ? byId.get(m[1]) : undefined;
-    if (req.method === 'GET' && url.pathname === '/') {
+    if (req.method === 'GET' && url.pathname.startsWith('/fixtures/')) {
+      // Other EHRs' pages (test/fixtures/ehr) for the content script's tests and benchmarks.
+      serveFixture(url.pathname).then(
+        (f) => {
+          res.writeHead(f.status, { 'content-type': f.type, 'cache-control': 'no-store' });
+          res.end(f.body);
+        },
+        () => {
+          send(500, layout('Error', '<div class="card"><h1>Fixture error</h1></div>'));
+        },
+      );
+    } else if (req.method === 'GET' && url.pathname === '/') {
       send(200, schedulePage(patients));
     } else if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();

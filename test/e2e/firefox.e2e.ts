@@ -6,7 +6,7 @@ import { FIREFOX_ID } from '../../wxt.config';
 import { EHR_PORT } from '../../server/ports';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-const EXT_DIR = resolve(import.meta.dirname, '../../.output/firefox-mv2');
+const EXT_DIR = resolve(import.meta.dirname, '../..', process.env.PMP_FIREFOX_EXTENSION_DIR ?? '.output/firefox-mv2');
 const SHOTS = resolve(import.meta.dirname, '../../test-results/e2e');
 const EHR = `http://127.0.0.1:${String(EHR_PORT)}`;
 // Pinning the extension's internal UUID lets the test recognise its pages by URL.

@@ -24,6 +24,17 @@ async function setIdentity(l: Launched): Promise<void> {
   await page.close();
 }
 
+/** These tests inject faults into the local FHIR PMP server, so it must be the source (a new user starts on the bundled PMP). */
+async function useLocalPmpServer(l: Launched): Promise<void> {
+  const page = await l.context.newPage();
+  await page.goto(`chrome-extension://${l.extensionId}/options.html`);
+  await page.getByRole('radio', { name: /FHIR PDMP endpoint/ }).check();
+  await expect(page.getByLabel('FHIR PDMP base URL').inputValue()).resolves.toBe(PMP);
+  await page.getByRole('button', { name: 'Save connection' }).click();
+  await page.getByText('Saved ✓').last().waitFor();
+  await page.close();
+}
+
 describe('the prescriber flow in Chromium with the built extension', () => {
   let l: Launched;
   let page: Page;
@@ -31,6 +42,7 @@ describe('the prescriber flow in Chromium with the built extension', () => {
   beforeAll(async () => {
     l = await launchWithExtension();
     await setIdentity(l);
+    await useLocalPmpServer(l);
     page = await l.context.newPage();
   });
   afterAll(async () => {

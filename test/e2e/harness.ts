@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 
-export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+// The e2e run loads the `--mode e2e` build (vitest.e2e.config.ts sets the folder); the demo and
+// the benchmarks load the production build.
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../..', process.env.PMP_EXTENSION_DIR ?? '.output/chrome-mv3');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Launched {

@@ -35,6 +35,8 @@ describe('demo EHR adapter', () => {
     [{ origin: 'http://localhost:47811', hostname: 'localhost', port: '47811', pathname: '/x' }, true],
     [{ origin: 'http://127.0.0.1:8080', hostname: '127.0.0.1', port: '8080', pathname: '/' }, false],
     [{ origin: 'https://ehr.example', hostname: 'ehr.example', port: '', pathname: '/' }, false],
+    // Other EHRs' fixture pages on the same server belong to their own adapters.
+    [{ origin: 'http://127.0.0.1:47811', hostname: '127.0.0.1', port: '47811', pathname: '/fixtures/generic/chip-drug.html' }, false],
   ])('matches %j → %s', (loc, expected) => {
     expect(demoEhr.matches(loc)).toBe(expected);
   });
@@ -62,6 +64,10 @@ describe('demo EHR adapter', () => {
     set('#refills', '0');
     const [found] = demoEhr.findOrders(document);
     expect(found?.anchor).toBe(document.querySelector('#rx-form'));
+    expect(found?.confidence).toBe(1);
+    expect(found?.stage).toBe('draft');
+    expect(found?.fields.drug).toBe(document.querySelector('#drug'));
+    expect(found?.fields.sig).toBe(document.querySelector('#sig'));
     expect(found?.order).toEqual({
       drugText: 'oxycodone 5 mg tablet',
       strength: '5 mg',

@@ -1,0 +1,7 @@
+import { runMapperFrame } from '@/lib/ehr/mapper-frame';
+
+// The field mapper, injected into every frame of an EHR tab only when an admin starts it
+// (lib/ehr/background.ts startMapper), so the content script every EHR page loads stays small.
+export default defineUnlistedScript(() => {
+  runMapperFrame(window);
+});

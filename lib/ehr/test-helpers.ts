@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { fixturePath } from '../../server/demo-ehr/fixtures';
+import { startEhrServer } from '../../server/demo-ehr/server';
+import type { PagePatient } from '../messaging/protocol';
+import type { Order } from '../orders/order';
+import type { Decision } from '../rules/decision';
+
+/** Test-only helpers for the EHR content script: fixture pages in happy-dom, a fake background. */
+
+interface HappyDomControl {
+  settings: { enableJavaScriptEvaluation: boolean; enableIframePageLoading: boolean };
+  setURL(url: string): void;
+  waitUntilComplete(): Promise<void>;
+}
+
+function happyDom(): HappyDomControl {
+  return (window as unknown as { happyDOM: HappyDomControl }).happyDOM;
+}
+
+/** A fixture file's text (test/fixtures/ehr/…). */
+export function readFixture(rel: string): string {
+  return readFileSync(fixturePath(rel), 'utf8');
+}
+
+/** Replaces the test document with this HTML, at this URL. Scripts run only when asked. */
+export async function loadHtml(html: string, options: { url?: string; scripts?: boolean } = {}): Promise<void> {
+  const hd = happyDom();
+  if (options.url) hd.setURL(options.url);
+  const parsed = new DOMParser().parseFromString(html, 'text/html');
+  document.title = parsed.title;
+  document.body.className = parsed.body.className;
+  document.documentElement.innerHTML = parsed.documentElement.innerHTML;
+  if (!options.scripts) {
+    for (const s of document.querySelectorAll('script')) s.remove();
+    return;
+  }
+  hd.settings.enableJavaScriptEvaluation = true;
+  hd.settings.enableIframePageLoading = true;
+  // Scripts set through innerHTML do not run: re-insert each as a new element, in order.
+  for (const old of [...document.querySelectorAll('script')]) {
+    const s = document.createElement('script');
+    s.textContent = old.textContent;
+    old.replaceWith(s);
+  }
+  await hd.waitUntilComplete();
+}
+
+/** The demo EHR server (which serves test/fixtures/ehr under /fixtures/) on a free port. */
+export async function startFixtureServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const s = await startEhrServer({ port: 0 });
+  return { url: s.url, close: () => s.close() };
+}
+
+/** Loads a fixture page over HTTP (so its frames load and its scripts run) as the test document. */
+export async function loadFixturePage(baseUrl: string, path: string): Promise<void> {
+  const url = `${baseUrl}${path}`;
+  happyDom().setURL(url); // same origin first: happy-dom's fetch applies CORS
+  const html = await (await fetch(url)).text();
+  await loadHtml(html, { url, scripts: true });
+}
+
+export interface EvaluateCall {
+  patient: PagePatient;
+  order: Order;
+}
+
+/** A decision as the background would give it, from the order's quantity (for controller tests). */
+export function fakeDecision(order: Order): Decision {
+  const controlled = !/amoxicillin|lisinopril/i.test(order.drugText);
+  const due = controlled && (order.quantity ?? 0) > 12;
+  return {
+    status: due ? 'due' : controlled && order.quantity === undefined ? 'undetermined' : 'not-required',
+    ruleIds: due ? ['ct-72h-supply'] : [],
+    headline: due ? 'PMP review required — more than a 72-hour supply of a Schedule II drug (CT)' : 'No PMP review required for this order (CT)',
+    reasons: due ? [{ ruleId: 'ct-72h-supply', text: 'more than a 72-hour supply of a Schedule II drug', citation: 'CGS 21a-254(j)(1)', verified: true }] : [],
+    notes: [],
+    drug: { controlled, schedule: controlled ? 'CII' : undefined, opioid: controlled, benzodiazepine: false },
+    supply: { daysSupply: (order.quantity ?? 0) / 4, min: null, max: null, dosesPerDay: 4, dosesPerDayMin: 4, dosesPerDayMax: 4, source: 'computed', uncertain: false, explanation: '' },
+    state: 'CT',
+    packVersion: 't',
+  };
+}
+
+/**
+ * Stands in for the background: answers "evaluate" (with `decide`) and "dismissPrompt" the way
+ * the real handlers' envelope does, and records every call.
+ */
+export function fakeBackground(decide: (order: Order) => Decision = fakeDecision): { evaluations: EvaluateCall[]; dismissals: unknown[]; fail: { dismiss?: string } } {
+  const evaluations: EvaluateCall[] = [];
+  const dismissals: unknown[] = [];
+  const fail: { dismiss?: string } = {};
+  fakeBrowser.runtime.onMessage.addListener(((msg: { type: string; data: EvaluateCall }, _s: unknown, reply: (r: unknown) => void) => {
+    if (msg.type === 'evaluate') {
+      evaluations.push(msg.data);
+      reply({ ok: true, value: { decision: decide(msg.data.order) } });
+      return true;
+    }
+    if (msg.type === 'dismissPrompt') {
+      dismissals.push(msg.data);
+      reply(fail.dismiss ? { ok: false, error: fail.dismiss } : { ok: true, value: { seq: dismissals.length, createdAt: new Date().toISOString() } });
+      return true;
+    }
+    return undefined;
+  }) as never);
+  return { evaluations, dismissals, fail };
+}
