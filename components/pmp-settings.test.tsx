@@ -124,6 +124,56 @@ describe('PMP connection settings', () => {
   });
 });
 
+describe('Test connection', () => {
+  async function clickTest(f: HTMLFormElement): Promise<void> {
+    const button = [...f.querySelectorAll('button')].find((b) => b.textContent === 'Test connection');
+    expect(button).toBeDefined();
+    await act(async () => {
+      button?.click();
+      await new Promise((r) => setTimeout(r, 30));
+    });
+  }
+
+  it('reports each step when the endpoint is a working PDMP server, without saving anything', async () => {
+    const fetchMock = vi.fn((url: string) =>
+      Promise.resolve(
+        url.endsWith('/metadata')
+          ? new Response(JSON.stringify({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', rest: [{ operation: [{ name: 'pdmp-history' }] }] }))
+          : new Response('{}', { status: 400 }),
+      ),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    render();
+    const f = chooseFhir();
+    await clickTest(f);
+    const report = f.querySelector('[data-testid="connection-report"]');
+    expect(report?.getAttribute('data-ok')).toBe('true');
+    expect(report?.textContent).toContain('Offers $pdmp-history');
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('http://127.0.0.1:47810/metadata');
+    expect((await loadSettings()).pmp.kind).toBe('bundled');
+    vi.unstubAllGlobals();
+  });
+
+  it('names the step that failed: a FHIR server without the PDMP operation', async () => {
+    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response(JSON.stringify({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', rest: [] })))));
+    render();
+    const f = chooseFhir();
+    await clickTest(f);
+    const report = f.querySelector('[data-testid="connection-report"]');
+    expect(report?.getAttribute('data-ok')).toBe('false');
+    expect(report?.textContent).toContain('does not offer the PDMP history operation');
+    vi.unstubAllGlobals();
+  });
+
+  it('asks for the address first when it is not a URL', async () => {
+    render();
+    const f = chooseFhir();
+    type(field(f, 'baseUrl'), 'not a url');
+    await clickTest(f);
+    expect(f.querySelector('[role="alert"]')?.textContent).toContain('Enter the FHIR PDMP base URL first');
+  });
+});
+
 describe('indicator settings', () => {
   it('saves another MME table and window', async () => {
     render();

@@ -1,3 +1,4 @@
+import { testPmpConnection, type ConnectionReport } from '@/lib/pmp/connection-test';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
@@ -71,6 +72,20 @@ function ConnectionForm({ current }: { current: PmpConnection }) {
   const [token, setToken] = useState(fhirStart.token ?? '');
   const [timeoutSeconds, setTimeoutSeconds] = useState(String(fhirStart.timeoutMs / 1000));
   const [errors, setErrors] = useState<Errors>({});
+  const check = useMutation({
+    mutationFn: async (): Promise<ConnectionReport> => {
+      const url = baseUrl.trim().replace(/\/+$/, '');
+      if (!URL.canParse(url)) throw new Error('Enter the FHIR PDMP base URL first');
+      const denied = await ensureAccess(url);
+      if (denied) throw new Error(denied);
+      const seconds = Number(timeoutSeconds);
+      return testPmpConnection({
+        baseUrl: url,
+        ...(token.trim() ? { token: token.trim() } : {}),
+        ...(Number.isFinite(seconds) && seconds > 0 ? { timeoutMs: seconds * 1000 } : {}),
+      });
+    },
+  });
   const save = useMutation({
     mutationFn: async (pmp: PmpConnection) => {
       if (pmp.kind === 'fhir') {
@@ -152,12 +167,35 @@ function ConnectionForm({ current }: { current: PmpConnection }) {
       <button type="submit" disabled={save.isPending}>
         Save connection
       </button>
+      {kind === 'fhir' && (
+        <button type="button" className="secondary" disabled={check.isPending} onClick={() => { check.mutate(); }}>
+          {check.isPending ? 'Testing…' : 'Test connection'}
+        </button>
+      )}
       {save.isError && (
         <span className="field-error" role="alert">
           {save.error.message}
         </span>
       )}
       {save.isSuccess && <span className="saved">Saved ✓</span>}
+      {kind === 'fhir' && check.isError && (
+        <span className="field-error" role="alert">
+          {check.error.message}
+        </span>
+      )}
+      {kind === 'fhir' && check.isSuccess && (
+        <div className="connection-report" role="status" data-testid="connection-report" data-ok={String(check.data.ok)}>
+          <strong>{check.data.ok ? 'Connection works ✓' : 'Connection failed'}</strong>
+          <ul>
+            {check.data.checks.map((c) => (
+              <li key={c.step} className={c.ok ? 'ok' : 'bad'}>
+                {c.ok ? '✓' : '✗'} {c.title}
+                {c.detail ? <span className="sub"> — {c.detail}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </form>
   );
 }
