@@ -54,7 +54,8 @@ async function walkthrough(): Promise<void> {
 
     const { panel, realSidePanel } = await openPanelFromPrompt(l, page);
     await panel.locator('[data-testid="fill-row"]').first().waitFor({ timeout: 15_000 });
-    await panel.screenshot({ path: shot('04-side-panel-history.png'), fullPage: true });
+    // What the prescriber sees in the panel's height (the record button stays at its bottom).
+    await panel.screenshot({ path: shot('04-side-panel-history.png') });
     steps.push(`04-side-panel-history.png: the patient's PMP fills (${realSidePanel ? 'side panel' : 'side panel document in a tab'})`);
 
     await panel.getByRole('button', { name: 'I reviewed the PMP' }).click();
