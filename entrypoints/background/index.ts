@@ -1,6 +1,6 @@
 import { PmpDatabase } from '@/lib/attestations/db';
 import { AttestationRepository } from '@/lib/attestations/repository';
-import { createEhrHandlers, watchSites } from '@/lib/ehr/background';
+import { createEhrHandlers, serveEvaluatePort, watchSites } from '@/lib/ehr/background';
 import { Envelope } from '@/lib/messaging/protocol';
 import { isOwnSender, listen } from '@/lib/messaging/server';
 import { createHandlers, openPanelNow } from './handlers';
@@ -23,6 +23,9 @@ export default defineBackground(() => {
     const env = Envelope.safeParse(message);
     if (env.success && env.data.type === 'openPanel' && isOwnSender(sender)) openPanelNow(sender);
   });
+  // The content scripts ask "evaluate" on a long-lived port (it follows the typing): same handler.
+  const evaluate = core.evaluate;
+  if (evaluate) serveEvaluatePort(async (req, sender) => evaluate(req, sender));
   // Content scripts for the EHR origins the admin granted (no blanket host access).
   watchSites();
 });

@@ -1,7 +1,8 @@
-import { browser } from 'wxt/browser';
+import { browser, type Browser } from 'wxt/browser';
 import type { Sender } from '../messaging/client';
 import { PROTOCOL, Reply, type MessageType, type RequestOf, type ResponseOf } from '../messaging/protocol';
-import type { Handlers } from '../messaging/server';
+import { isOwnSender, type Handlers } from '../messaging/server';
+import { EVALUATE_PORT, PortRequest } from './channel';
 import { originPattern } from './origin';
 import { loadSites, saveMappings } from './site-store';
 import { SITES_KEY, syncContentScripts, type RegistrationApi } from './sites';
@@ -95,6 +96,50 @@ export function createEhrHandlers(deps: EhrBackgroundDeps): Handlers {
       await saveMappings([mapping]);
       return { saved: true };
     },
+  };
+}
+
+/**
+ * Answers "evaluate" on the content scripts' long-lived ports (channel.ts) with the same handler,
+ * the same schemas and the same refusals as runtime messages. Returns a stop function.
+ */
+export function serveEvaluatePort(evaluate: (req: RequestOf<'evaluate'>, sender: Sender) => Promise<ResponseOf<'evaluate'>>): () => void {
+  const onConnect = (port: Browser.runtime.Port): void => {
+    if (port.name !== EVALUATE_PORT) return;
+    const sender = port.sender;
+    if (!sender || !isOwnSender(sender)) {
+      port.disconnect();
+      return;
+    }
+    const post = (msg: unknown): void => {
+      try {
+        port.postMessage(msg);
+      } catch {
+        // The page went away while we were deciding: nobody to answer.
+      }
+    };
+    port.onMessage.addListener((msg: unknown) => {
+      const m = PortRequest.safeParse(msg);
+      if (!m.success) return;
+      const { id } = m.data;
+      const req = PROTOCOL.evaluate.request.safeParse(m.data.data);
+      if (!req.success) {
+        post({ id, reply: { ok: false, error: `Invalid "evaluate" request: ${req.error.issues[0]?.message ?? 'bad shape'}` } });
+        return;
+      }
+      evaluate(req.data, sender).then(
+        (value) => {
+          post({ id, reply: { ok: true, value: PROTOCOL.evaluate.response.parse(value) } });
+        },
+        (e: unknown) => {
+          post({ id, reply: { ok: false, error: e instanceof Error ? e.message : String(e) } });
+        },
+      );
+    });
+  };
+  browser.runtime.onConnect.addListener(onConnect);
+  return () => {
+    browser.runtime.onConnect.removeListener(onConnect);
   };
 }
 

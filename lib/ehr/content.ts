@@ -3,6 +3,7 @@ import { send } from '../messaging/client';
 import { listen } from '../messaging/server';
 import type { PageLocation } from './adapter';
 import { pickAdapter } from './adapters';
+import { evaluateChannel } from './channel';
 import { runController } from './controller';
 import { frameViewOf } from './dom';
 import { MAPPINGS_KEY, parseStoredMappings } from './mapping';
@@ -20,6 +21,7 @@ function warn(what: string, e: unknown): void {
  */
 export async function startContent(win: Window, signal: AbortSignal): Promise<void> {
   const loc: PageLocation = win.location;
+  const channel = evaluateChannel();
   let run: AbortController | undefined;
   let refresh: (() => void) | undefined;
 
@@ -40,6 +42,7 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<vo
     const offerMapper = adapter.id === 'generic' || adapter.id === 'mapped';
     const controller = runController(adapter, win.document, mine.signal, {
       frame: frameViewOf(win),
+      evaluate: channel.evaluate,
       ...(offerMapper
         ? {
             onMapFields: () => {
@@ -70,6 +73,7 @@ export async function startContent(win: Window, signal: AbortSignal): Promise<vo
     stopListening();
     browser.storage.onChanged.removeListener(onStorage);
     run?.abort();
+    channel.close();
   });
   await start();
 }

@@ -1,6 +1,7 @@
 import { send } from '../messaging/client';
 import type { PagePatient } from '../messaging/protocol';
 import type { Decision } from '../rules/decision';
+import type { RequestOf, ResponseOf } from '../messaging/protocol';
 import { ageYears, hintConflicts, type CandidateOrder, type EhrAdapter } from './adapter';
 import { frameShown, isShown, type FrameView } from './dom';
 import { createPrompt, promptStateOf, type Dismissal, type PromptHandle } from './prompt';
@@ -48,6 +49,8 @@ export interface ControllerOptions extends WatchOptions {
   minConfidence?: number;
   /** Offer "Wrong fields?" on the prompt (generic and mapped adapters). */
   onMapFields?: () => void;
+  /** How to ask the background (the content script passes its long-lived port, see channel.ts). */
+  evaluate?: (req: RequestOf<'evaluate'>) => Promise<ResponseOf<'evaluate'>>;
 }
 
 interface Slot {
@@ -77,6 +80,7 @@ function warnOnce(seen: Set<string>, id: string, message: string): void {
 export function runController(adapter: EhrAdapter, doc: Document, signal: AbortSignal, options: ControllerOptions = {}): { refresh: () => void } {
   const frame: FrameView = options.frame ?? { doc, ancestors: [] };
   const minConfidence = options.minConfidence ?? MIN_CONFIDENCE;
+  const ask = options.evaluate ?? ((req: RequestOf<'evaluate'>) => send('evaluate', req));
   const slots = new Map<Element, Slot>();
   const dismissed = new Map<string, Dismissal>();
   const warned = new Set<string>();
@@ -140,7 +144,7 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
 
   async function evaluate(slot: Slot): Promise<void> {
     const mine = ++slot.seq;
-    const { decision } = await send('evaluate', { patient: slot.obs.patient, order: slot.obs.candidate.order });
+    const { decision } = await ask({ patient: slot.obs.patient, order: slot.obs.candidate.order });
     if (mine !== slot.seq || signal.aborted || slots.get(slot.anchor) !== slot) return; // a newer edit won
     slot.decision = decision;
     slot.prompt.place(slot.anchor, slot.obs.candidate.order.drugText);

@@ -246,6 +246,17 @@ describe('dismissing the prompt', () => {
     expect(f.root()?.querySelector('form')).toBeNull();
   });
 
+  it('keeps an open dismiss form while the order\'s words change, and updates the words in place', () => {
+    const f = openForm({ onDismiss: vi.fn(() => Promise.resolve()) });
+    const headline = f.root()?.querySelector('.headline');
+    f.p.render(decision({ supply: { ...decision({}).supply, daysSupply: 12, explanation: '48 tablets at up to 4 a day lasts at least 12 days' } }));
+    expect(f.root()?.querySelector('form')).toBe(f.form);
+    expect(f.root()?.querySelector('.headline')).toBe(headline);
+    expect(f.root()?.textContent).toContain('lasts at least 12 days');
+    f.p.render(decision({ status: 'reviewed', lastReview: { at: new Date().toISOString(), outcome: 'reviewed', ruleIds: [] } }));
+    expect(f.root()?.querySelector('form')).toBeNull(); // another state: rebuilt
+  });
+
   it('is not offered without a way to record it', () => {
     const m = mount();
     m.p.render(decision({}));

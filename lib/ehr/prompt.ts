@@ -234,8 +234,21 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
     form.querySelector<HTMLInputElement>('input[type=radio]')?.focus();
   }
 
+  let shape = '';
   function show(state: PromptState, icon: string, texts: HTMLElement[], buttons: HTMLElement[]): void {
     host.hidden = false;
+    // Same lines and buttons as on screen (typing in the sig changes only the words): update the
+    // words in place. Cheaper than rebuilding, and an open dismiss form stays as it was.
+    const nextShape = [state, icon, ...texts.map((t) => t.className), '|', ...buttons.map((b) => `${b.className}:${b.textContent}`)].join('\u0001');
+    if (nextShape === shape) {
+      const current = box.querySelectorAll('.text > div');
+      texts.forEach((t, i) => {
+        const c = current[i];
+        if (c && c.textContent !== t.textContent) c.textContent = t.textContent;
+      });
+      return;
+    }
+    shape = nextShape;
     box.className = `box ${state}`;
     const iconEl = line('icon', icon);
     iconEl.setAttribute('aria-hidden', 'true');
@@ -259,6 +272,7 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
       if (state === 'not-required') {
         host.hidden = true;
         box.replaceChildren();
+        shape = '';
         return;
       }
       const texts: HTMLElement[] = [];
@@ -289,7 +303,8 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
       if (state === 'reviewed' || state === 'exempted') buttons.push(button('Open PMP history', actions.onReview, 'secondary'));
       if ((state === 'due' || state === 'pmp-unavailable') && actions.onDismiss) {
         const dismiss: HTMLButtonElement = button('Dismiss…', () => {
-          dismissForm(actionsRow(), dismiss, dismissOptions(d));
+          // The newest decision: the words may have been updated in place since this button was made.
+          dismissForm(actionsRow(), dismiss, dismissOptions(lastDecision ?? d));
         }, 'secondary');
         dismiss.setAttribute('aria-expanded', 'false');
         buttons.push(dismiss);

@@ -103,5 +103,45 @@ export function fakeBackground(decide: (order: Order) => Decision = fakeDecision
     }
     return undefined;
   }) as never);
+  // The content script's "evaluate" port (channel.ts): answered the same way.
+  (fakeBrowser.runtime as unknown as { connect: unknown }).connect = () => fakePort((data) => {
+    const req = data as EvaluateCall;
+    evaluations.push(req);
+    return { ok: true, value: { decision: decide(req.order) } };
+  });
   return { evaluations, dismissals, fail };
+}
+
+type Listener = (msg: unknown) => void;
+
+/** A runtime.Port whose other end answers each `{id, data}` with `{id, reply: answer(data)}`. */
+export function fakePort(answer: (data: unknown) => unknown): FakePort {
+  const onMessage = new Set<Listener>();
+  const onDisconnect = new Set<() => void>();
+  const port: FakePort = {
+    name: 'fake',
+    onMessage: { addListener: (l: Listener) => onMessage.add(l), removeListener: (l: Listener) => onMessage.delete(l) },
+    onDisconnect: { addListener: (l: () => void) => onDisconnect.add(l), removeListener: (l: () => void) => onDisconnect.delete(l) },
+    postMessage: (msg: unknown) => {
+      const { id, data } = msg as { id: number; data: unknown };
+      setTimeout(() => {
+        for (const l of onMessage) l({ id, reply: answer(data) });
+      }, 0);
+    },
+    disconnect: () => undefined,
+    dropFromOtherEnd: () => {
+      for (const l of onDisconnect) l();
+    },
+  };
+  return port;
+}
+
+export interface FakePort {
+  name: string;
+  onMessage: { addListener: (l: Listener) => void; removeListener: (l: Listener) => void };
+  onDisconnect: { addListener: (l: () => void) => void; removeListener: (l: () => void) => void };
+  postMessage: (msg: unknown) => void;
+  disconnect: () => void;
+  /** Test only: the background side went away. */
+  dropFromOtherEnd: () => void;
 }

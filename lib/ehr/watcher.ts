@@ -18,6 +18,9 @@ export interface WatchOptions {
   pollMs?: number;
 }
 
+/** Every how many polls the whole page is walked for shadow roots attached late. */
+const SHADOW_SWEEP_EVERY = 3;
+
 const OBSERVE: MutationObserverInit = {
   childList: true,
   subtree: true,
@@ -124,9 +127,11 @@ export function watchPage(doc: Document, signal: AbortSignal, onChange: (reason:
   mo.observe(doc.documentElement, OBSERVE);
   discoverShadows();
 
+  let polls = 0;
   const poll = setInterval(() => {
-    // Shadow roots attached after insertion (custom elements upgraded late) leave no mutation.
-    if (discoverShadows()) generation++;
+    // Shadow roots attached after insertion (custom elements upgraded late) leave no mutation;
+    // walking the whole page for them costs about a millisecond on a big page, so not every poll.
+    if (polls++ % SHADOW_SWEEP_EVERY === 0 && discoverShadows()) generation++;
     onChange('poll');
   }, pollMs);
   signal.addEventListener('abort', () => {
