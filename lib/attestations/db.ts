@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import { z } from 'zod';
+import { BLOCK_SIZE, sealRuns, withTexts, type BlockRow } from './blocks';
 import { AttestationDraft, ChainHead, Checkpoint, type Attestation } from './schema';
 
 /** The meta rows, one per key; parsed on every read (storage is a trust boundary too). */
@@ -45,11 +46,21 @@ export interface ImportedRow {
   record: Attestation;
 }
 
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 async function createChainId(tx: Transaction): Promise<void> {
   const meta = tx.table<MetaRow, string>('meta');
   if (!(await meta.get('chain'))) await meta.put({ key: 'chain', chainId: crypto.randomUUID(), createdAt: new Date().toISOString() });
+}
+
+/** Version 3's upgrade: every full run of BLOCK_SIZE records moves from one row each into a sealed block. */
+async function sealStoredRecords(tx: Transaction): Promise<void> {
+  const tail = tx.table<unknown, number>('attestations');
+  const rows = await tail.toArray();
+  const { blocks, sealed } = sealRuns(withTexts(rows), BLOCK_SIZE);
+  if (sealed === 0) return;
+  await tx.table<BlockRow, number>('blocks').bulkAdd(blocks);
+  await tail.bulkDelete(rows.slice(0, sealed).map((r) => (r as { seq: number }).seq));
 }
 
 /**
@@ -60,6 +71,8 @@ async function createChainId(tx: Transaction): Promise<void> {
  *  1. attestations + meta (the chain head).
  *  2. the createdAt and outcome indexes dropped (writes cost an index write each); the outbox
  *     (writes retried from a queue); imported chains from other machines; this machine's chain id.
+ *  3. sealed blocks (blocks.ts): runs of 500 records in one row each, so a long log reads and
+ *     writes as a few hundred rows; `attestations` keeps only the newest records (the tail).
  */
 export class PmpDatabase extends Dexie {
   attestations!: EntityTable<Attestation, 'seq'>;
@@ -67,6 +80,7 @@ export class PmpDatabase extends Dexie {
   outbox!: EntityTable<OutboxBatch, 'qid'>;
   chains!: EntityTable<ImportedChain, 'chainId'>;
   imported!: Dexie.Table<ImportedRow, [string, number]>;
+  blocks!: EntityTable<BlockRow, 'first'>;
 
   constructor(name = 'pmp-check') {
     super(name);
@@ -84,6 +98,8 @@ export class PmpDatabase extends Dexie {
         imported: '[chainId+seq], &id, chainId, record.patient.key, record.createdAt',
       })
       .upgrade(createChainId);
+    // The patient index of a block is multiEntry: one entry per distinct patient in it.
+    this.version(3).stores({ blocks: 'first, *pks' }).upgrade(sealStoredRecords);
     this.on('populate', createChainId);
   }
 }

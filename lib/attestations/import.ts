@@ -62,7 +62,7 @@ export async function importLog(db: PmpDatabase, repo: AttestationRepository, te
       continue;
     }
     seen.add(c.chainId);
-    results.push(await importChain(db, c, own.chainId, opts.now));
+    results.push(await importChain(db, repo, c, own.chainId, opts.now));
   }
   return {
     ok: true,
@@ -73,7 +73,7 @@ export async function importLog(db: PmpDatabase, repo: AttestationRepository, te
   };
 }
 
-async function importChain(db: PmpDatabase, c: ChainExport, ownChainId: string, now: Date): Promise<ChainImportResult> {
+async function importChain(db: PmpDatabase, repo: AttestationRepository, c: ChainExport, ownChainId: string, now: Date): Promise<ChainImportResult> {
   const check = await verifyChain(c.records, { checkpoint: c.checkpoint, head: c.head });
   if (!check.ok) return refused(c, `hash chain broken at record ${String(check.firstBadRecord)}: ${check.problem ?? 'unknown problem'}`, check.firstBadRecord);
   // Verified, so every record parses; the raw objects are what is stored (their hash covers every field).
@@ -81,7 +81,7 @@ async function importChain(db: PmpDatabase, c: ChainExport, ownChainId: string, 
   const records = raws.map((r) => Attestation.parse(r));
 
   if (c.chainId === ownChainId) {
-    const mine = new Map((await db.attestations.where('seq').anyOf(records.map((r) => r.seq)).toArray()).map((r) => [r.seq, r.hash]));
+    const mine = new Map((await repo.all()).map((r) => [r.seq, r.hash]));
     const differs = records.find((r) => mine.has(r.seq) && mine.get(r.seq) !== r.hash);
     if (differs) return refused(c, `record ${String(differs.seq)} differs from this machine's own log: one of the two was altered`, differs.seq);
     return { chainId: c.chainId, label: c.label, status: 'own-log', added: 0, duplicates: records.length, reason: "this is this machine's own log" };
@@ -116,9 +116,9 @@ async function importChain(db: PmpDatabase, c: ChainExport, ownChainId: string, 
   }
   if (fresh.length > 0) {
     const ids = fresh.map((f) => f.rec.id);
-    const clashOwn = await db.attestations.where('id').anyOf(ids).first();
+    const clashOwn = await repo.findAnyOwnId(ids);
     const clashImported = await db.imported.where('id').anyOf(ids).first();
-    const clash = clashOwn?.id ?? clashImported?.record.id;
+    const clash = clashOwn ?? clashImported?.record.id;
     if (clash) {
       const seq = fresh.find((f) => f.rec.id === clash)?.rec.seq ?? null;
       return refused(c, `record ${String(seq)} repeats a record already in the log under another chain (copied or forged)`, seq);

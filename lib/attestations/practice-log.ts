@@ -27,7 +27,9 @@ function byCreatedAt(a: LogEntry, b: LogEntry): number {
  * each verified. Every chain is read once and verified from what was read.
  */
 export async function loadPracticeLog(db: PmpDatabase, repo: AttestationRepository): Promise<PracticeLog> {
-  const [state, own, imported, rows] = await Promise.all([repo.chainState(), repo.all(), db.chains.toArray(), db.imported.toArray()]);
+  // This machine's chain is read once and checked from what was read (the stored text of each record, see blocks.ts).
+  const [state, mine, imported, rows] = await Promise.all([repo.chainState(), repo.readVerified(), db.chains.toArray(), db.imported.toArray()]);
+  const own = mine.records;
   const chains: ChainStatus[] = [
     {
       chainId: state.chainId,
@@ -36,7 +38,7 @@ export async function loadPracticeLog(db: PmpDatabase, repo: AttestationReposito
       records: own.length,
       purged: state.checkpoint?.purgedCount ?? 0,
       // This machine wrote and validated these records itself; their hashes catch any change.
-      verify: await verifyChain(own, { checkpoint: state.checkpoint, head: state.head }, { depth: 'links' }),
+      verify: mine.verify,
     },
   ];
   const byChain = new Map<string, LogEntry[]>();

@@ -1,4 +1,5 @@
-import { linkRecords, prefixDigest, verifyChain, type VerifyResult } from './chain';
+import { BLOCK_SIZE, cutBlock, decodeBlock, patientKeyOf, readBlock, sealRuns, withTexts, type BlockRow } from './blocks';
+import { linkRecordsWithText, prefixDigest, verifyChain, verifyStored, type StoredRecord, type VerifyResult } from './chain';
 import { MetaRow, OutboxEntry, type OutboxBatch, type PmpDatabase } from './db';
 import { purgeablePrefix } from './retention';
 import { AttestationDraft, Checkpoint, GENESIS_HASH, type Attestation, type ChainHead } from './schema';
@@ -37,6 +38,8 @@ export interface RepositoryOptions {
   /** How long to wait before trying a stuck queue again in the background. */
   retryLaterMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
+  /** Records per sealed block (blocks.ts); smaller only in tests. */
+  blockSize?: number;
 }
 
 interface Waiter {
@@ -90,6 +93,7 @@ export class AttestationRepository {
   private readonly retryDelaysMs: readonly number[];
   private readonly retryLaterMs: number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly blockSize: number;
 
   constructor(
     private readonly db: PmpDatabase,
@@ -99,6 +103,7 @@ export class AttestationRepository {
     this.retryDelaysMs = options.retryDelaysMs ?? [50, 250, 1000];
     this.retryLaterMs = options.retryLaterMs ?? 30_000;
     this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.blockSize = options.blockSize ?? BLOCK_SIZE;
   }
 
   /** Validates, queues, chains and stores one attestation; resolves with the stored record. */
@@ -225,15 +230,16 @@ export class AttestationRepository {
         return;
       }
       const head = await this.readHead();
-      const records = await linkRecords(queue, head);
+      const linked = await linkRecordsWithText(queue, head);
+      const records = linked.map((e) => e.record);
       const last = records[records.length - 1];
       if (!last) return;
       try {
-        await this.db.transaction('rw', [this.db.attestations, this.db.meta, this.db.outbox], async () => {
+        await this.db.transaction('rw', [this.db.attestations, this.db.blocks, this.db.meta, this.db.outbox], async () => {
           const now = await this.readHead();
           if (now.seq !== head.seq || now.hash !== head.hash) throw new HeadMoved();
           // Another writer (a second extension page) that chained any of these moved the head: caught above.
-          await this.db.attestations.bulkAdd(records);
+          await this.store(linked);
           await this.db.meta.put({ key: 'head', seq: last.seq, hash: last.hash });
           // Everything queued up to the newest entry read was chained here; later entries have higher keys.
           if (maxQid !== undefined) await this.db.outbox.where('qid').belowOrEqual(maxQid).delete();
@@ -256,6 +262,43 @@ export class AttestationRepository {
     throw new Error('the log kept changing underneath');
   }
 
+  /**
+   * Adds newly chained records (inside the caller's transaction): to the tail, and whenever the
+   * tail and the new records make full blocks, as sealed blocks instead (blocks.ts).
+   */
+  private async store(linked: readonly { record: Attestation; text: string }[]): Promise<void> {
+    const tailCount = await this.db.attestations.count();
+    if (tailCount + linked.length < this.blockSize) {
+      await this.db.attestations.bulkAdd(linked.map((e) => e.record));
+      return;
+    }
+    const tail = tailCount > 0 ? await this.db.attestations.toArray() : [];
+    const { blocks, sealed } = sealRuns([...withTexts(tail), ...linked], this.blockSize);
+    const sealedTail = Math.min(sealed, tail.length);
+    if (blocks.length > 0) await this.db.blocks.bulkAdd(blocks);
+    if (sealedTail > 0) await this.db.attestations.bulkDelete(tail.slice(0, sealedTail).map((r) => r.seq));
+    const rest = linked.slice(Math.max(0, sealed - tail.length)).map((e) => e.record);
+    if (rest.length > 0) await this.db.attestations.bulkAdd(rest);
+  }
+
+  /** The record with this id in this machine's chain: the tail, else the blocks, newest first. */
+  private async findOwn(id: string): Promise<Attestation | undefined> {
+    const inTail = await this.db.attestations.get({ id });
+    if (inTail) return inTail;
+    // A record's own id is its top-level "id"; the same text inside "acknowledges" is checked away below.
+    const needle = `"id":${JSON.stringify(id)}`;
+    const block = await this.db.blocks
+      .orderBy('first')
+      .reverse()
+      .filter((b) => typeof b.lines === 'string' && b.lines.includes(needle))
+      .toArray();
+    for (const b of block) {
+      const rec = decodeBlock(b).find((r) => r.id === id);
+      if (rec) return rec;
+    }
+    return undefined;
+  }
+
   /** Waiters whose draft another writer chained: find their record. */
   private async settleWrittenElsewhere(): Promise<void> {
     if (this.waiters.size === 0) return;
@@ -263,7 +306,7 @@ export class AttestationRepository {
     const queued = new Set([...onDisk, ...this.memory.map((m) => m.id), ...this.incoming.map((m) => m.id)]);
     for (const [id, w] of this.waiters) {
       if (queued.has(id)) continue;
-      const rec = await this.db.attestations.get({ id });
+      const rec = await this.findOwn(id);
       if (rec) {
         w.resolve(rec);
         this.waiters.delete(id);
@@ -294,9 +337,21 @@ export class AttestationRepository {
     };
   }
 
-  /** Every kept record of this machine's chain, oldest first (seq is the primary key). */
+  /** Every kept record of this machine's chain, oldest first: the sealed blocks, then the tail. */
   async all(): Promise<Attestation[]> {
-    return this.db.attestations.toArray();
+    const [blocks, tail] = await this.db.transaction('r', [this.db.blocks, this.db.attestations], () => Promise.all([this.db.blocks.toArray(), this.db.attestations.toArray()]));
+    const out: Attestation[] = [];
+    for (const b of blocks) decodeBlock(b, out);
+    for (const r of tail) out.push(r);
+    return out;
+  }
+
+  /** Whether any of these record ids is already in this machine's chain. */
+  async findAnyOwnId(ids: readonly string[]): Promise<string | undefined> {
+    const wanted = new Set(ids);
+    const inTail = await this.db.attestations.where('id').anyOf([...wanted]).first();
+    if (inTail) return inTail.id;
+    return (await this.all()).find((r) => wanted.has(r.id))?.id;
   }
 
   /** This patient's records in this machine's chain, oldest first. */
@@ -307,15 +362,25 @@ export class AttestationRepository {
   /** This patient's records from every chain the practice's log holds (imported ones too), oldest first. */
   async historyFor(key: string | readonly string[]): Promise<LogEntry[]> {
     const keys = typeof key === 'string' ? [key] : [...key];
-    const [state, own, imported] = await Promise.all([
-      this.chainState(),
-      this.db.attestations.where('patient.key').anyOf(keys).toArray(),
-      this.db.imported.where('record.patient.key').anyOf(keys).toArray(),
-    ]);
+    const [state, own, imported] = await Promise.all([this.chainState(), this.ownFor(keys), this.db.imported.where('record.patient.key').anyOf(keys).toArray()]);
     return [
       ...own.map((record) => ({ chainId: state.chainId, own: true, record })),
       ...imported.map((r) => ({ chainId: r.chainId, own: false, record: r.record })),
     ].sort(byCreatedAt);
+  }
+
+  /** This patient's records in this machine's chain: the blocks that index the patient, and the tail. */
+  private async ownFor(keys: readonly string[]): Promise<Attestation[]> {
+    const [blocks, tail] = await this.db.transaction('r', [this.db.blocks, this.db.attestations], () =>
+      Promise.all([this.db.blocks.where('pks').anyOf(keys).distinct().toArray(), this.db.attestations.where('patient.key').anyOf(keys).toArray()]),
+    );
+    const wanted = new Set(keys);
+    // Only lines that mention one of the keys are parsed: a block holds hundreds of other patients' records.
+    const needles = keys.map((k) => `"key":${JSON.stringify(k)}`);
+    const out: Attestation[] = [];
+    const mentions = (line: string) => needles.some((n) => line.includes(n));
+    for (const b of blocks.sort((x, y) => x.first - y.first)) for (const r of decodeBlock(b, [], mentions)) if (wanted.has(patientKeyOf(r) ?? '')) out.push(r);
+    return [...out, ...tail];
   }
 
   /** Every record the practice's log holds: this machine's chain and every imported one, oldest first. */
@@ -329,9 +394,47 @@ export class AttestationRepository {
 
   /** Verifies this machine's chain from its checkpoint (if purged) to its recorded head. */
   async verify(): Promise<VerifyResult> {
-    const [rows, state] = await Promise.all([this.all(), this.chainState()]);
+    return this.verifySnapshot(await this.snapshot());
+  }
+
+  /** Every kept record of this machine's chain and the check of exactly those records (one read of the log). */
+  async readVerified(): Promise<{ records: Attestation[]; verify: VerifyResult }> {
+    const snap = await this.snapshot();
+    const records: Attestation[] = [];
+    for (const b of snap.blocks) decodeBlock(b, records);
+    for (const r of snap.tail) records.push(r);
+    return { records, verify: await this.verifySnapshot(snap) };
+  }
+
+  /** The blocks, the tail and the head and checkpoint, read in one transaction: one consistent snapshot. */
+  private async snapshot(): Promise<{ blocks: BlockRow[]; tail: Attestation[]; head: ChainHead; checkpoint: Checkpoint | null }> {
+    const [blocks, tail, meta] = await this.db.transaction('r', [this.db.blocks, this.db.attestations, this.db.meta], () =>
+      Promise.all([this.db.blocks.toArray(), this.db.attestations.toArray(), this.db.meta.toArray()]),
+    );
+    const rows = meta.flatMap((r) => {
+      const p = MetaRow.safeParse(r);
+      return p.success ? [p.data] : [];
+    });
+    const head = rows.find((r) => r.key === 'head');
+    const cp = rows.find((r) => r.key === 'checkpoint');
+    return { blocks, tail, head: head ? { seq: head.seq, hash: head.hash } : { seq: 0, hash: GENESIS_HASH }, checkpoint: cp ? Checkpoint.parse(cp) : null };
+  }
+
+  private verifySnapshot({ blocks, tail, head, checkpoint }: { blocks: BlockRow[]; tail: Attestation[]; head: ChainHead; checkpoint: Checkpoint | null }): Promise<VerifyResult> {
+    let total = tail.length;
+    for (const b of blocks) total += typeof b.last === 'number' && typeof b.first === 'number' && b.last >= b.first ? b.last - b.first + 1 : 1;
+    function* stored(): Generator<StoredRecord> {
+      for (const b of blocks) {
+        // Only each line's link fields and patient key are read; a line that does not pass is read again in full.
+        const read = readBlock(b, 'quick');
+        // A block's patient index is checked too: it is not covered by the hashes.
+        if (read.problem !== undefined) yield { record: { seq: b.first }, text: '', damaged: read.problem };
+        yield* read.entries;
+      }
+      yield* withTexts(tail);
+    }
     // Records were validated when written; their hashes catch any later change.
-    return verifyChain(rows, { checkpoint: state.checkpoint, head: state.head }, { depth: 'links' });
+    return verifyStored(stored(), total, { checkpoint, head }, { depth: 'links' });
   }
 
   /**
@@ -357,11 +460,20 @@ export class AttestationRepository {
       purgedAt: this.clock().toISOString(),
       cutoff: cutoffIso,
     };
-    await this.db.transaction('rw', this.db.attestations, this.db.meta, async () => {
+    await this.db.transaction('rw', this.db.attestations, this.db.blocks, this.db.meta, async () => {
       const cp = MetaRow.safeParse(await this.db.meta.get('checkpoint'));
       const currentThrough = cp.success && cp.data.key === 'checkpoint' ? cp.data.throughSeq : 0;
       if (currentThrough !== (state.checkpoint?.throughSeq ?? 0)) throw new Error('Not purged: another purge ran at the same time; try again');
       await this.db.attestations.bulkDelete(purged.map((r) => r.seq));
+      // Whole blocks in the purged prefix go; the block it ends inside keeps only its later records.
+      const touched = await this.db.blocks.where('first').belowOrEqual(last.seq).toArray();
+      const cut: BlockRow[] = [];
+      for (const b of touched) {
+        const rest = cutBlock(b, last.seq);
+        if (rest) cut.push(rest);
+      }
+      await this.db.blocks.bulkDelete(touched.map((b) => b.first));
+      if (cut.length > 0) await this.db.blocks.bulkAdd(cut);
       await this.db.meta.put({ key: 'checkpoint', ...checkpoint });
     });
     return { purged: n, checkpoint };

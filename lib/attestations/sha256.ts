@@ -1,8 +1,9 @@
 /**
  * SHA-256 (FIPS 180-4), synchronous, in plain TypeScript. WebCrypto computes every hash a
- * record is written with; this one checks long logs: WebCrypto's digest is asynchronous and
- * costs a round trip per record, several times slower over 100,000 small records, and the
- * command line needs a synchronous hash anyway. Tested against WebCrypto and node:crypto.
+ * record is written with, and checks the stored log (thousands of digests in flight at once,
+ * see verifyStored); this one checks records already in memory (imports, one at a time each
+ * would cost WebCrypto a round trip) and serves the command line, which needs a synchronous
+ * hash anyway. Tested against WebCrypto and node:crypto.
  */
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,

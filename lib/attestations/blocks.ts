@@ -1,0 +1,230 @@
+import { hashInput } from './chain';
+import type { Attestation } from './schema';
+
+/**
+ * Sealed blocks: runs of consecutive records of this machine's chain kept in one IndexedDB row.
+ *
+ * IndexedDB's cost is per row (each value is sent, stored and structured-cloned on its own):
+ * 100,000 one-record rows take seconds to read, a few hundred large rows a fraction of that.
+ * A block keeps each record as the exact text its hash is taken over (canonical JSON, no
+ * `hash`), one line each, and the hashes beside them, so verifying a block hashes the stored
+ * text as it is and an export copies it without serialising the record again. The newest
+ * records (fewer than a block) stay one row each in `attestations`, the table's tail.
+ *
+ * A block is never edited in place except by retention, which cuts a purged prefix off it.
+ */
+export interface BlockRow {
+  /** seq of the block's first record: the primary key. */
+  first: number;
+  /** seq of its last record. */
+  last: number;
+  /** Each record's hash input (its canonical JSON without `hash`), one per line, in seq order. */
+  lines: string;
+  /** Each record's hash (64 hex digits), concatenated in the same order. */
+  hashes: string;
+  /** The distinct patient keys of the block's records: a multiEntry index finds a patient's blocks. */
+  pks: string[];
+}
+
+/** Records a block holds; large enough that a long log is a few hundred rows, small enough that sealing one is quick. */
+export const BLOCK_SIZE = 500;
+
+const HEX64_RE = /^[0-9a-f]{64}$/;
+
+/** The patient key a record is filed under, if it has one. */
+export function patientKeyOf(record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  const p = (record as { patient?: unknown }).patient;
+  if (typeof p !== 'object' || p === null) return undefined;
+  const k = (p as { key?: unknown }).key;
+  return typeof k === 'string' ? k : undefined;
+}
+
+/** A record with the text its hash is taken over. */
+export interface TextedRecord {
+  record: unknown;
+  text: string;
+}
+
+function sealableRecord(r: unknown): r is { seq: number; hash: string } {
+  if (typeof r !== 'object' || r === null) return false;
+  const { seq, hash } = r as { seq?: unknown; hash?: unknown };
+  return typeof seq === 'number' && Number.isInteger(seq) && seq > 0 && typeof hash === 'string' && HEX64_RE.test(hash);
+}
+
+/** Canonical text of each stored tail row (what its hash is taken over). */
+export function withTexts(rows: readonly unknown[]): TextedRecord[] {
+  return rows.map((record) => ({ record, text: typeof record === 'object' && record !== null ? hashInput(record) : '' }));
+}
+
+/**
+ * Seals the leading full runs of `size` consecutive records into blocks. Stops at the first run
+ * that is not a clean run (a seq out of step, a record without a valid hash): such records stay
+ * in the tail as they are, where the chain check reports them.
+ */
+export function sealRuns(entries: readonly TextedRecord[], size: number): { blocks: BlockRow[]; sealed: number } {
+  const blocks: BlockRow[] = [];
+  let at = 0;
+  while (entries.length - at >= size) {
+    const run = entries.slice(at, at + size);
+    const first = run[0]?.record;
+    if (!sealableRecord(first)) break;
+    let clean = true;
+    for (let i = 0; i < run.length; i++) {
+      const r = run[i]?.record;
+      if (!sealableRecord(r) || r.seq !== first.seq + i) {
+        clean = false;
+        break;
+      }
+    }
+    if (!clean) break;
+    blocks.push(makeBlock(run, first.seq));
+    at += size;
+  }
+  return { blocks, sealed: at };
+}
+
+/** One block from consecutive records (seq `first` onwards) that have been checked to carry a hash. */
+function makeBlock(run: readonly TextedRecord[], first: number): BlockRow {
+  const lines: string[] = [];
+  const hashes: string[] = [];
+  const pks = new Set<string>();
+  for (const { record, text } of run) {
+    lines.push(text);
+    hashes.push((record as { hash: string }).hash);
+    const k = patientKeyOf(record);
+    if (k !== undefined) pks.add(k);
+  }
+  return { first, last: first + run.length - 1, lines: lines.join('\n'), hashes: hashes.join(''), pks: [...pks] };
+}
+
+/** One stored line of a block, read back: the record (with its hash) or why it cannot be read. */
+export interface BlockEntry extends TextedRecord {
+  /** Set when the line is not a JSON object, or the block itself is malformed. */
+  damaged?: string;
+  /** After a quick reading (link fields only): reads the line exactly. */
+  reread?: (e: TextedRecord) => { record: unknown; damaged?: string };
+}
+
+/** A block read back: its records in order, and what is wrong with the block as a whole, if anything. */
+export interface ReadBlock {
+  entries: BlockEntry[];
+  /** The block's patient index does not match its records (the index is not covered by the hashes). */
+  problem?: string;
+}
+
+function parseLine(text: string, hash: string, seq: number): { record: unknown; damaged?: string } {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    record = undefined;
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return { record: { seq }, damaged: 'record is not readable (its stored text was changed)' };
+  (record as { hash?: unknown }).hash = hash;
+  return { record };
+}
+
+/** The exact reading of a line read quickly first (its quick reading has the stored hash and the seq). */
+function rereadLine(e: TextedRecord): { record: unknown; damaged?: string } {
+  const q = e.record as { seq?: number; hash: string };
+  return parseLine(e.text, q.hash, q.seq ?? 0);
+}
+
+/**
+ * The link fields and patient key of a line as this extension writes it (canonical JSON: keys
+ * sorted, so the record's own "prevHash" is the only one and its own "seq" is the last, before
+ * "state"). A quick reading only: the chain check rereads a line exactly whenever it does not pass,
+ * and the hash check ties each line to the exact text written.
+ */
+function quickFields(text: string, hash: string): { seq?: number; prevHash?: string; hash: string; key?: string } {
+  const out: { seq?: number; prevHash?: string; hash: string; key?: string } = { hash };
+  const s = text.lastIndexOf(',"seq":');
+  if (s >= 0) {
+    let end = s + 7;
+    while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+    if (end > s + 7 && (text[end] === ',' || text[end] === '}')) out.seq = Number(text.slice(s + 7, end));
+  }
+  const p = text.indexOf(',"prevHash":"');
+  if (p >= 0 && text[p + 77] === '"') out.prevHash = text.slice(p + 13, p + 77);
+  const pat = text.indexOf('"patient":{');
+  const k = pat >= 0 ? text.indexOf('"key":"', pat) : -1;
+  const kEnd = k >= 0 ? text.indexOf('"', k + 7) : -1;
+  // A key with an escape in it is left to the exact reading.
+  if (kEnd >= 0) {
+    const key = text.slice(k + 7, kEnd);
+    if (!key.includes('\\')) out.key = key;
+  }
+  return out;
+}
+
+/**
+ * Reads a stored block; a malformed block yields one damaged entry. `quick` reads only each
+ * line's link fields and patient key (the chain check), with the exact reading kept for a line
+ * that does not pass.
+ */
+export function readBlock(row: unknown, mode: 'exact' | 'quick' = 'exact'): ReadBlock {
+  const b = row as Partial<BlockRow> | null;
+  const first = typeof b?.first === 'number' ? b.first : 0;
+  const range = typeof b?.last === 'number' ? `${String(first)}–${String(b.last)}` : String(first);
+  const broken = (why: string): ReadBlock => ({ entries: [{ record: { seq: first }, text: '', damaged: `the stored block of records ${range} ${why}` }] });
+  if (!b || typeof b.lines !== 'string' || typeof b.hashes !== 'string' || typeof b.last !== 'number' || !Array.isArray(b.pks)) return broken('is damaged');
+  const lines = b.lines.split('\n');
+  const hashes = b.hashes;
+  if (hashes.length !== lines.length * 64 || b.last - first + 1 !== lines.length) return broken('does not hold the records it says it holds');
+  const entries: BlockEntry[] = [];
+  let keys = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i] ?? '';
+    const hash = hashes.slice(i * 64, i * 64 + 64);
+    if (mode === 'quick') {
+      const q = quickFields(text, hash);
+      if (q.key !== undefined) keys.add(q.key);
+      entries.push({ record: q, text, reread: rereadLine });
+      continue;
+    }
+    const read = parseLine(text, hash, first + i);
+    const k = patientKeyOf(read.record);
+    if (k !== undefined) keys.add(k);
+    entries.push(read.damaged === undefined ? { record: read.record, text } : { record: read.record, text, damaged: read.damaged });
+  }
+  const indexed = b.pks as unknown[];
+  const matches = (found: Set<string>) => found.size === indexed.length && indexed.every((k) => typeof k === 'string' && found.has(k));
+  if (mode === 'quick' && !matches(keys)) {
+    // The quick reading may have missed a key the exact one finds: decide on the exact reading.
+    keys = new Set(lines.flatMap((text) => {
+      const k = patientKeyOf(parseLine(text, '', 0).record);
+      return k === undefined ? [] : [k];
+    }));
+  }
+  if (!matches(keys)) return { entries, problem: `the patient index of the stored records ${range} does not match them` };
+  return { entries };
+}
+
+/**
+ * The block's readable records, oldest first (a damaged line is left out; the chain check reports
+ * it), appended to `out`; with `keep`, only the lines it keeps are parsed.
+ */
+export function decodeBlock(row: unknown, out: Attestation[] = [], keep?: (line: string) => boolean): Attestation[] {
+  const b = row as Partial<BlockRow> | null;
+  if (!b || typeof b.lines !== 'string' || typeof b.hashes !== 'string') return out;
+  // The whole log is read through here: no more than a parse per line (the chain check reads blocks itself).
+  const lines = b.lines.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (keep && !keep(lines[i] ?? '')) continue;
+    const r = parseLine(lines[i] ?? '', b.hashes.slice(i * 64, i * 64 + 64), 0);
+    if (r.damaged === undefined) out.push(r.record as Attestation);
+  }
+  return out;
+}
+
+/** The block with the records up to and including `throughSeq` cut off (retention), or null if none remain. */
+export function cutBlock(row: BlockRow, throughSeq: number): BlockRow | null {
+  if (row.last <= throughSeq) return null;
+  if (row.first > throughSeq) return row;
+  const read = readBlock(row);
+  if (read.problem !== undefined || read.entries.length !== row.last - row.first + 1 || read.entries.some((e) => e.damaged !== undefined)) {
+    throw new Error(`Not purged: the stored records ${String(row.first)}–${String(row.last)} are damaged; export the log for review first`);
+  }
+  return makeBlock(read.entries.slice(throughSeq - row.first + 1), throughSeq + 1);
+}
