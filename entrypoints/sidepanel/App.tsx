@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
-import { DecisionSummary } from '@/components/decision-summary';
+import { DecisionLine, DecisionSummary } from '@/components/decision-summary';
 import { ErrorPanel } from '@/components/error-panel';
 import { IdentityForm } from '@/components/identity-form';
 import { initialPrescriber, PrescriberPicker } from '@/components/prescriber-picker';
@@ -148,6 +148,8 @@ function Review({ ctx, settings, onRecorded }: { ctx: ReviewContext; settings: S
   return (
     <main className="panel">
       <PatientHeader patient={ctx.patient} order={ctx.order} pmpPatient={history.data?.patient} />
+      {/* Why a review is required, on screen before the history; the full decision is further down. */}
+      <DecisionLine decision={decision} />
 
       {!settings.identity && <IdentityForm current={null} compact />}
       {settings.identity?.role === 'delegate' && <PrescriberPicker settings={settings} value={prescriberName} onChange={setPrescriberName} ehrUser={ctx.ehrUser} />}

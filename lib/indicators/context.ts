@@ -49,6 +49,26 @@ export function describeFills(items: readonly Item[]): string {
     .join(', ');
 }
 
+/** Each id once, in order of first appearance (what `[...new Set(lists.flat())]` gives, without the copies). */
+export function uniqueIds(lists: Iterable<Iterable<string>>): string[] {
+  const seen = new Set<string>();
+  for (const list of lists) for (const id of list) seen.add(id);
+  return [...seen];
+}
+
+// Several flags look fills up by id: one map per history.
+const byIdCache = new WeakMap<readonly Item[], Map<string, Item>>();
+
+/** The items by id (memoized per items array). */
+export function itemsById(items: readonly Item[]): Map<string, Item> {
+  let m = byIdCache.get(items);
+  if (!m) {
+    m = new Map(items.map((i) => [i.id, i]));
+    byIdCache.set(items, m);
+  }
+  return m;
+}
+
 /** 'n day' / 'n days'. */
 export function plural(n: number, word: string): string {
   return `${String(n)} ${word}${n === 1 ? '' : 's'}`;

@@ -19,8 +19,17 @@ const LONG_ACTING_TEXT =
   /\b(er|xr|sr|cr|la|xl|extended|sustained|controlled[- ]release|24 ?hr?|12 ?hr?|contin|oxycontin|hysingla|zohydro|xtampza|kadian|exalgo|arymo|embeda|conzip|transdermal|patch(es)?|duragesic|butrans|belbuca)\b/i;
 const TRANSDERMAL_TEXT = /\b(transdermal|patch(es)?|duragesic|butrans|td)\b|\bmcg\s*\/\s*(hr|h)\b/i;
 
-const cache = new Map<string, DrugInfo>();
+/** By drug text, then the other fields the class depends on: no key string to build per fill. */
+interface Cached {
+  ndc: string | undefined;
+  rxcui: string | undefined;
+  strengthUnit: string | undefined;
+  ingredient: string | undefined;
+  info: DrugInfo;
+}
+const cache = new Map<string, Cached[]>();
 const CACHE_LIMIT = 5000;
+let cached = 0;
 
 function compute(fill: Fill): DrugInfo {
   const c = classifyDrug(fill.drug, { ...(fill.ndc ? { ndc: fill.ndc } : {}), ...(fill.rxcui ? { rxcui: fill.rxcui } : {}) });
@@ -42,11 +51,18 @@ function compute(fill: Fill): DrugInfo {
 
 /** Class, ingredient and long-acting status of a fill's drug (memoized: histories repeat drugs). */
 export function drugInfo(fill: Fill): DrugInfo {
-  const key = `${fill.drug}|${fill.ndc ?? ''}|${fill.rxcui ?? ''}|${fill.strengthUnit ?? ''}|${fill.ingredient ?? ''}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  if (cache.size >= CACHE_LIMIT) cache.clear();
+  let list = cache.get(fill.drug);
+  const hit = list?.find((c) => c.ndc === fill.ndc && c.rxcui === fill.rxcui && c.strengthUnit === fill.strengthUnit && c.ingredient === fill.ingredient);
+  if (hit) return hit.info;
+  if (cached >= CACHE_LIMIT) {
+    cache.clear();
+    cached = 0;
+    list = undefined;
+  }
   const info = compute(fill);
-  cache.set(key, info);
+  const entry: Cached = { ndc: fill.ndc, rxcui: fill.rxcui, strengthUnit: fill.strengthUnit, ingredient: fill.ingredient, info };
+  if (list) list.push(entry);
+  else cache.set(fill.drug, [entry]);
+  cached += 1;
   return info;
 }

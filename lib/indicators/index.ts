@@ -6,10 +6,10 @@ import type { Fill } from '../pmp/history';
 import { therapyKey, type FlagContext, type Item } from './context';
 import { dayNumber, isoDay, localToday } from './dates';
 import { fillInfo } from './dose';
-import { drugInfo } from './drug-info';
+import { drugInfo, type DrugInfo } from './drug-info';
 import { FLAG_RULES } from './flags';
 import { opioidBenzodiazepinePeriods, overlappingOpioidPeriods, totalDays } from './flags/overlaps';
-import type { DoseSegment, Flag, Indicators, Severity } from './schema';
+import type { DoseSegment, FillInfo, Flag, Indicators, Severity } from './schema';
 import { DEFAULT_INDICATOR_SETTINGS, IndicatorSettings } from './settings';
 import { stretches } from './sweep';
 
@@ -48,6 +48,25 @@ function valueOn(segments: readonly DoseSegment[], day: number): number {
   return segments.find((s) => dayNumber(s.from) <= day && dayNumber(s.to) >= day)?.value ?? 0;
 }
 
+// therapyKey() by drug facts and strength. drugInfo() hands out one object per drug text and
+// strength unit, so that object and the strength value decide the key: no key string to build
+// (and hash) per fill.
+const therapies = new WeakMap<DrugInfo, Map<number | undefined, string>>();
+
+function therapyOf(fill: Fill, drug: DrugInfo, info: FillInfo): string {
+  let byStrength = therapies.get(drug);
+  if (!byStrength) {
+    byStrength = new Map();
+    therapies.set(drug, byStrength);
+  }
+  let key = byStrength.get(fill.strengthValue);
+  if (key === undefined) {
+    key = therapyKey(fill, info);
+    byStrength.set(fill.strengthValue, key);
+  }
+  return key;
+}
+
 /**
  * Fills with usable dates as sweep items, oldest first; duplicate ids from a PMP get a suffix.
  * Supply is carried over within one therapy (see Item).
@@ -61,9 +80,10 @@ function toItems(fills: readonly Fill[], settings: IndicatorSettings): Item[] {
     const n = (seen.get(fill.id) ?? 0) + 1;
     seen.set(fill.id, n);
     const id = n === 1 ? fill.id : `${fill.id}~${String(n)}`;
-    const info = fillInfo({ ...fill, id }, drugInfo(fill), settings.mmeTable);
+    const drug = drugInfo(fill);
+    const info = fillInfo(n === 1 ? fill : { ...fill, id }, drug, settings.mmeTable);
     const dispensedEnd = dayNumber(info.end);
-    items.push({ id, start: dispensed, end: dispensedEnd, dispensed, dispensedEnd, fill, info, therapy: therapyKey(fill, info) });
+    items.push({ id, start: dispensed, end: dispensedEnd, dispensed, dispensedEnd, fill, info, therapy: therapyOf(fill, drug, info) });
   }
   items.sort((a, b) => a.dispensed - b.dispensed || a.id.localeCompare(b.id));
   const lastEnd = new Map<string, number>();

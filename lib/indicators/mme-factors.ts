@@ -63,12 +63,19 @@ export const MME_TABLE_LABELS: Readonly<Record<MmeTable, string>> = {
   'cdc-2016': 'CDC 2016 guideline (tiered methadone)',
 };
 
+// Fixed factors with their "basis" text, made once per table and ingredient (asked once per fill).
+const FIXED: Readonly<Record<MmeTable, Map<string, MmeFactor>>> = { 'cdc-2022': new Map(), 'cdc-2016': new Map() };
+
 /** The conversion factor for an ingredient at a daily dose, or null when the table has none. */
 export function mmeFactor(table: MmeTable, ingredient: string, dailyDose: number): MmeFactor | null {
+  const known = FIXED[table].get(ingredient);
+  if (known) return known;
   const entry = TABLES[table][ingredient.toLowerCase()];
   if (entry === undefined) return null;
   if (typeof entry === 'function') return entry(dailyDose);
-  return { factor: entry, basis: `${MME_TABLE_LABELS[table]}, ${ingredient.toLowerCase()} × ${String(entry)}` };
+  const fixed: MmeFactor = Object.freeze({ factor: entry, basis: `${MME_TABLE_LABELS[table]}, ${ingredient.toLowerCase()} × ${String(entry)}` });
+  FIXED[table].set(ingredient, fixed);
+  return fixed;
 }
 
 /** Ingredients a table can convert (for tests and the options page). */

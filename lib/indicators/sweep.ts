@@ -17,34 +17,31 @@ export interface Stretch<T extends Interval> {
   active: readonly T[];
 }
 
-/** Consecutive stretches (gaps with nothing active are skipped) in date order. */
+/**
+ * Consecutive stretches (gaps with nothing active are skipped) in date order. Two sorted lists
+ * (by first day, by day after the last) walked together: no per-day maps. Intervals starting on
+ * the same day join the active set in the order given.
+ */
 export function stretches<T extends Interval>(intervals: readonly T[]): Stretch<T>[] {
-  const valid = intervals.filter((i) => Number.isFinite(i.start) && Number.isFinite(i.end) && i.end >= i.start);
-  const bounds = new Set<number>();
-  for (const i of valid) {
-    bounds.add(i.start);
-    bounds.add(i.end + 1);
-  }
-  const days = [...bounds].sort((a, b) => a - b);
-  const starting = new Map<number, T[]>();
-  const ending = new Map<number, T[]>();
-  for (const i of valid) {
-    const s = starting.get(i.start);
-    if (s) s.push(i);
-    else starting.set(i.start, [i]);
-    const e = ending.get(i.end + 1);
-    if (e) e.push(i);
-    else ending.set(i.end + 1, [i]);
-  }
+  const byStart = intervals.filter((i) => Number.isFinite(i.start) && Number.isFinite(i.end) && i.end >= i.start);
+  const byEnd = byStart.slice();
+  // Array.prototype.sort is stable: equal starts keep the order given.
+  byStart.sort((a, b) => a.start - b.start);
+  byEnd.sort((a, b) => a.end - b.end);
+  const n = byStart.length;
   const active = new Set<T>();
   const out: Stretch<T>[] = [];
-  for (let k = 0; k < days.length; k++) {
-    const day = days[k] ?? 0;
-    for (const i of ending.get(day) ?? []) active.delete(i);
-    for (const i of starting.get(day) ?? []) active.add(i);
-    const next = days[k + 1];
-    if (next === undefined || active.size === 0) continue;
-    out.push({ from: day, to: next - 1, active: [...active] });
+  let s = 0;
+  let e = 0;
+  // The next day on which the active set changes (Infinity when none does).
+  const nextChange = (): number => Math.min(byStart[s]?.start ?? Infinity, (byEnd[e]?.end ?? Infinity) + 1);
+  let day = nextChange();
+  while (s < n || e < n) {
+    for (let i = byEnd[e]; i !== undefined && i.end + 1 === day; i = byEnd[++e]) active.delete(i);
+    for (let i = byStart[s]; i !== undefined && i.start === day; i = byStart[++s]) active.add(i);
+    const next = nextChange();
+    if (next !== Infinity && active.size > 0) out.push({ from: day, to: next - 1, active: [...active] });
+    day = next;
   }
   return out;
 }

@@ -14,6 +14,7 @@ import {
   parseHistoryResponse,
   toHumanName,
 } from './fhir';
+import { Fill } from './history';
 import type { PatientQuery, PmpHistory, Requester } from './history';
 
 const IG_DIR = fileURLToPath(new URL('../../test/fixtures/pmp/fhir-pdmp-ig/', import.meta.url));
@@ -454,5 +455,176 @@ describe('buildHistoryRequest / parseHistoryRequest', () => {
     const e = thrown(() => parseHistoryRequest(json));
     expect(e.detail).not.toContain('Secretname');
     expect(e.detail).not.toContain('1961');
+  });
+});
+
+describe('parseHistoryResponse: wrong-typed fields and dangling references', () => {
+  const dispense = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+    resourceType: 'MedicationDispense',
+    id: 'md-1',
+    status: 'completed',
+    medicationCodeableConcept: { text: 'Oxycodone HCl 5 mg tablet' },
+    quantity: { value: 20, unit: 'tablet' },
+    daysSupply: { value: 5 },
+    whenHandedOver: '2024-01-01',
+    ...over,
+  });
+  const bundle = (...resources: unknown[]): unknown => ({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) });
+  const one = (json: unknown): PmpHistory['fills'][number] | undefined => {
+    const h = parse(json);
+    expect(h.fills).toHaveLength(1);
+    return h.fills[0];
+  };
+
+  it.each([
+    ['an id that is a number', { id: 7 }],
+    ['a status that is a number', { status: 1 }],
+    ['extensions that are not a list', { extension: { url: 'x' } }],
+    ['an extension without a url', { extension: [{ valueInteger: 1 }] }],
+    ['an identifier with a numeric value', { identifier: [{ value: 123 }] }],
+    ['a coding whose system is a number', { medicationCodeableConcept: { text: 'Oxycodone HCl 5 mg tablet', coding: [{ system: 5 }] } }],
+    ['a drug text that is a list', { medicationCodeableConcept: { text: ['Oxycodone'] } }],
+    ['a medicationReference that is a string', { medicationReference: 'Medication/1' }],
+    ['a subject reference that is a number', { subject: { reference: 1 } }],
+    ['a performer without an object', { performer: ['Pharmacy'] }],
+    ['an actor whose display is a number', { performer: [{ actor: { display: 42 } }] }],
+    ['authorizingPrescription that is not a list', { authorizingPrescription: { reference: 'MedicationRequest/1' } }],
+    ['a quantity that is a number', { quantity: 20 }],
+    ['a quantity value that is infinite', { quantity: { value: Number.POSITIVE_INFINITY } }],
+    ['a days supply value that is NaN', { daysSupply: { value: Number.NaN } }],
+    ['a days supply unit that is a number', { daysSupply: { value: 5, unit: 5 } }],
+    ['a handed-over date that is a number', { whenHandedOver: 20240101 }],
+    ['a prepared date that is null', { whenPrepared: null }],
+    ['a contained entry that is not a resource', { contained: [{ id: 'rx' }] }],
+    ['no quantity', { quantity: undefined }],
+    ['a quantity without a value', { quantity: { unit: 'tablet' } }],
+    ['no drug', { medicationCodeableConcept: undefined }],
+    ['no date at all', { whenHandedOver: undefined }],
+    // The Fill the dispense becomes is checked too: '5 mg per 0 mL' is not a strength.
+    ['a strength that is not a number', { medicationCodeableConcept: { text: 'Oxycodone 5 mg/0 mL solution' } }],
+  ])('a dispense with %s is counted as unreadable, the others are kept', (_label, over) => {
+    const h = parse(wrap(dispense({ id: 'good' }), dispense(over)));
+    expect(h.fills.map((f) => f.id)).toEqual(['good']);
+    expect(h.warnings).toEqual(['1 dispensing record from the PMP could not be read and is not shown.']);
+  });
+
+  it('reads the date from whenPrepared when whenHandedOver is missing', () => {
+    expect(one(wrap(dispense({ whenHandedOver: undefined, whenPrepared: '2023-12-31T09:00:00Z' })))?.dispensedOn).toBe('2023-12-31');
+  });
+
+  it('gives the fill its keys in the order of the Fill schema (its JSON is the same as a parsed Fill)', () => {
+    const fill = one(
+      wrap(
+        dispense({
+          extension: [{ url: 'http://hl7.org/fhir/us/pdmp/StructureDefinition/pdmp-extension-rx-fill-number', valueUnsignedInt: 2 }],
+          medicationCodeableConcept: { text: 'Oxycodone HCl 5 mg tablet', coding: [{ system: 'http://hl7.org/fhir/sid/ndc', code: '0000-1' }] },
+        }),
+      ),
+    );
+    expect(Object.keys(fill ?? {})).toEqual(Object.keys(Fill.parse(fill)));
+    expect(Object.keys(fill ?? {})).toEqual(['id', 'drug', 'ingredient', 'strength', 'strengthValue', 'strengthUnit', 'quantity', 'quantityUnit', 'daysSupply', 'dispensedOn', 'refillNumber', 'ndc', 'prescriber', 'pharmacy']);
+  });
+
+  it('a dangling prescription reference leaves the prescriber unreported, and the days supply must come from the dispense', () => {
+    const fill = one(bundle(dispense({ authorizingPrescription: [{ reference: 'MedicationRequest/gone' }] })));
+    expect(fill?.prescriber).toEqual({ name: 'Prescriber not reported' });
+    const h = parse(bundle(dispense({ daysSupply: undefined, authorizingPrescription: [{ reference: 'MedicationRequest/gone' }] })));
+    expect(h.fills).toEqual([]);
+    expect(h.warnings).toEqual(['1 dispensing record from the PMP could not be read and is not shown.']);
+  });
+
+  it('a dangling contained reference (#id) is not resolved', () => {
+    const fill = one(wrap(dispense({ contained: [{ resourceType: 'MedicationRequest', id: 'rx' }], authorizingPrescription: [{ reference: '#other' }] })));
+    expect(fill?.prescriber).toEqual({ name: 'Prescriber not reported' });
+  });
+
+  it('a dangling pharmacy reference falls back to the actor display, then to "not reported"', () => {
+    expect(one(bundle(dispense({ performer: [{ actor: { reference: 'Organization/gone', display: 'Shown Pharmacy' } }] })))?.pharmacy).toEqual({ name: 'Shown Pharmacy' });
+    expect(one(bundle(dispense({ performer: [{ actor: { reference: 'Organization/gone' } }] })))?.pharmacy).toEqual({ name: 'Pharmacy not reported' });
+  });
+
+  it('a dangling practitioner behind a role falls back to the requester display', () => {
+    const fill = one(
+      bundle(
+        dispense({ authorizingPrescription: [{ reference: 'MedicationRequest/rx-1' }] }),
+        { resourceType: 'MedicationRequest', id: 'rx-1', requester: { reference: 'PractitionerRole/role-1', display: 'Dr. From Display' } },
+        { resourceType: 'PractitionerRole', id: 'role-1', practitioner: { reference: 'Practitioner/gone' } },
+      ),
+    );
+    expect(fill?.prescriber).toEqual({ name: 'Dr. From Display' });
+  });
+
+  it('a reference to a resource of another type is not followed', () => {
+    const fill = one(
+      bundle(
+        dispense({ authorizingPrescription: [{ reference: 'Organization/ph-1' }], performer: [{ actor: { reference: 'Practitioner/doc-1', display: 'Actor Display' } }] }),
+        { resourceType: 'Organization', id: 'ph-1', name: 'Not A Prescription' },
+        { resourceType: 'Practitioner', id: 'doc-1', name: [{ text: 'Not A Pharmacy' }] },
+      ),
+    );
+    expect(fill?.prescriber).toEqual({ name: 'Prescriber not reported' });
+    expect(fill?.pharmacy).toEqual({ name: 'Actor Display' });
+  });
+
+  it('a referenced resource with wrong-typed fields is not used, and the fill is still shown', () => {
+    const fill = one(
+      bundle(
+        dispense({ authorizingPrescription: [{ reference: 'MedicationRequest/rx-1' }], performer: [{ actor: { reference: 'Organization/ph-1', display: 'Actor Display' } }] }),
+        { resourceType: 'MedicationRequest', id: 'rx-1', authoredOn: 20231230, requester: { display: 'Dr. Unused' } },
+        { resourceType: 'Organization', id: 'ph-1', name: ['Listed Pharmacy'] },
+      ),
+    );
+    expect(fill?.prescriber).toEqual({ name: 'Prescriber not reported' });
+    expect(fill?.writtenOn).toBeUndefined();
+    expect(fill?.pharmacy).toEqual({ name: 'Actor Display' });
+  });
+
+  it('a practitioner with a wrong-typed identifier is not used; the requester display is', () => {
+    const fill = one(
+      bundle(
+        dispense({ authorizingPrescription: [{ reference: 'MedicationRequest/rx-1' }] }),
+        { resourceType: 'MedicationRequest', id: 'rx-1', requester: { reference: 'Practitioner/doc-1', display: 'Dr. Display' } },
+        { resourceType: 'Practitioner', id: 'doc-1', name: [{ text: 'Dr. Resource' }], identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: 9000079197 }] },
+      ),
+    );
+    expect(fill?.prescriber).toEqual({ name: 'Dr. Display' });
+  });
+
+  it('a Medication with a wrong-typed code falls back to the reference display', () => {
+    const fill = one(
+      bundle(dispense({ medicationCodeableConcept: undefined, medicationReference: { reference: 'Medication/m-1', display: 'Tramadol HCl 50 mg tablet' } }), {
+        resourceType: 'Medication',
+        id: 'm-1',
+        code: { text: 12 },
+      }),
+    );
+    expect(fill?.drug).toBe('Tramadol HCl 50 mg tablet');
+  });
+
+  it('a payment extension whose value is not a Coding is left out', () => {
+    const url = 'http://hl7.org/fhir/us/pdmp/StructureDefinition/pdmp-extension-method-of-payment';
+    expect(one(wrap(dispense({ extension: [{ url, valueCoding: { display: 7 } }] })))?.paymentType).toBeUndefined();
+    expect(one(wrap(dispense({ extension: [{ url, valueCoding: { code: '02', display: 'Medicaid' } }] })))?.paymentType).toBe('Medicaid');
+  });
+
+  it('a Patient or DetectedIssue with wrong-typed fields is left out, the fills are kept', () => {
+    const h = parse(
+      wrap(
+        dispense(),
+        { resourceType: 'Patient', name: [{ family: 'Testwell', given: 'Morgan' }], birthDate: '1961-04-09' },
+        { resourceType: 'DetectedIssue', code: { text: ['Multiple provider episode'] } },
+      ),
+    );
+    expect(h.fills).toHaveLength(1);
+    expect(h.patient).toBeUndefined();
+    expect(h.alerts).toEqual([]);
+  });
+
+  it.each([
+    ['entries that are not a list', { resourceType: 'Bundle', type: 'collection', entry: { resource: {} } }],
+    ['an entry with a numeric fullUrl', { resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 1, resource: { resourceType: 'Patient' } }] }],
+    ['a Bundle without a type', { resourceType: 'Bundle', entry: [] }],
+  ])('history data with %s is malformed', (_label, resource) => {
+    expect(thrown(() => parse({ resourceType: 'Parameters', parameter: [{ name: 'pdmp-history-data', resource }] })).kind).toBe('malformed');
   });
 });

@@ -4,10 +4,29 @@
  *
  * Schemas are deliberately loose (unknown fields pass through, most fields optional): PMPs
  * differ in what they fill in, and a missing optional element must not hide a patient's history.
- * What the app relies on is checked again on the converted Fill.
+ * What the app relies on is checked again on the converted Fill. The history's resources are
+ * checked in place by fhir-guards.ts, which accepts exactly what these schemas accept (tested)
+ * without copying hundreds of resources.
  */
 import { z } from 'zod';
 import { PmpError } from './errors';
+import {
+  hasContained,
+  isCoding,
+  isDetectedIssue,
+  isFill,
+  isHistoryBundle,
+  isMedication,
+  isMedicationDispense,
+  isOrganization,
+  isPatient,
+  isPractitioner,
+  isPractitionerRole,
+  isRequestForFill,
+  isResource,
+  type HistoryBundle,
+  type RequestForFill,
+} from './fhir-guards';
 import { Fill, PatientQuery, PmpHistory, Requester } from './history';
 import type { PmpPatient } from './history';
 
@@ -282,8 +301,9 @@ export function formatHumanName(name: HumanName | undefined): string | undefined
 function extensionValue(exts: Extension[] | undefined, url: string): unknown {
   const ext = exts?.find((e) => e.url === url);
   if (!ext) return undefined;
-  const key = Object.keys(ext).find((k) => k.startsWith('value'));
-  return key === undefined ? undefined : ext[key];
+  // The first value[x] key, as Object.keys would list it (without building the list per fill).
+  for (const key in ext) if (Object.hasOwn(ext, key) && key.startsWith('value')) return ext[key];
+  return undefined;
 }
 
 function extensionNumber(exts: Extension[] | undefined, url: string): number | undefined {
@@ -293,11 +313,8 @@ function extensionNumber(exts: Extension[] | undefined, url: string): number | u
 
 function extensionCodingText(exts: Extension[] | undefined, url: string): string | undefined {
   const value = extensionValue(exts, url);
-  // Most fills carry no such extension: skip zod's (costly) failure path for an absent value.
-  if (value === undefined) return undefined;
-  const parsed = Coding.safeParse(value);
-  if (!parsed.success) return undefined;
-  return parsed.data.display ?? parsed.data.code;
+  if (!isCoding(value)) return undefined;
+  return value.display ?? value.code;
 }
 
 /** First ten characters of a FHIR date/dateTime when they form a full date. */
@@ -624,25 +641,42 @@ export function parseHistoryRequest(json: unknown): { patient: PatientQuery; req
 /** Resolves references inside one response: by fullUrl, Type/id, or '#id' for contained. */
 class ResourceIndex {
   private readonly byKey = new Map<string, Resource>();
-  private readonly parsed = new WeakMap<object, Map<string, unknown>>();
-
   /**
-   * The resource read as `type`, or undefined. Memoized per resource: a PMP names the same
-   * prescriber and pharmacy on many fills, and zod re-parsing them (or failing on a resource of
-   * another type) was much of the time spent on a long history.
+   * Whether a resource passed its type's check: a PMP names the same prescriber and pharmacy on
+   * many fills. (Maps, not WeakMaps: the index lives for one answer, and Map is the faster.)
    */
-  as<T>(type: string, schema: z.ZodType<T>, resource: Resource | undefined): T | undefined {
+  private readonly valid = new Map<object, boolean>();
+
+  /** The resource when it is a valid `type` (see fhir-guards.ts), else undefined. */
+  as<T extends { resourceType: string }>(type: T['resourceType'], guard: (v: unknown) => v is T, resource: Resource | undefined): T | undefined {
     if (resource?.resourceType !== type) return undefined;
-    let byType = this.parsed.get(resource);
-    if (!byType) {
-      byType = new Map();
-      this.parsed.set(resource, byType);
+    let ok = this.valid.get(resource);
+    if (ok === undefined) {
+      ok = guard(resource);
+      this.valid.set(resource, ok);
     }
-    if (byType.has(type)) return byType.get(type) as T | undefined;
-    const r = schema.safeParse(resource);
-    const value = r.success ? r.data : undefined;
-    byType.set(type, value);
-    return value;
+    return ok ? (resource as T) : undefined;
+  }
+
+  private readonly ids = new Map<object, { npi: string | undefined; dea: string | undefined }>();
+  private readonly names = new Map<object, string | undefined>();
+
+  /** A resource's NPI and DEA number, read once per resource (many fills name the same prescriber and pharmacy). */
+  identifiers(r: { identifier?: Identifier[] | undefined }): { npi: string | undefined; dea: string | undefined } {
+    let found = this.ids.get(r);
+    if (!found) {
+      found = { npi: identifierValue(r.identifier, isNpi), dea: identifierValue(r.identifier, isDea) };
+      this.ids.set(r, found);
+    }
+    return found;
+  }
+
+  /** A practitioner's name as a clinician reads it, made once per resource. */
+  practitionerName(prac: Practitioner): string | undefined {
+    if (this.names.has(prac)) return this.names.get(prac);
+    const name = formatHumanName(prac.name?.[0]);
+    this.names.set(prac, name);
+    return name;
   }
 
   add(resource: Resource, fullUrl?: string): void {
@@ -658,9 +692,9 @@ class ResourceIndex {
     const target = ref?.reference;
     if (!target) return undefined;
     if (target.startsWith('#')) {
+      const id = target.slice(1);
       for (const container of containers) {
-        const contained = z.object({ contained: z.array(Resource) }).safeParse(container);
-        const found = contained.success ? contained.data.contained.find((r) => r.id === target.slice(1)) : undefined;
+        const found = hasContained(container) ? container.contained.find((r) => r.id === id) : undefined;
         if (found) return found;
       }
       return undefined;
@@ -687,26 +721,19 @@ function codingCode(c: CodeableConcept | undefined, system: string): string | un
   return c?.coding?.find((x) => x.system === system)?.code;
 }
 
-/**
- * The parts of a MedicationRequest a fill uses. Reading only these (the rest passes through
- * unread) halves the time spent on the request of each of hundreds of fills.
- */
-const RequestForFill = MedicationRequest.pick({ resourceType: true, identifier: true, authoredOn: true, requester: true, dispenseRequest: true, contained: true });
-type RequestForFill = z.infer<typeof RequestForFill>;
-
 function prescriberOf(md: MedicationDispense, index: ResourceIndex): { prescriber: Fill['prescriber']; request?: RequestForFill } {
   for (const ref of md.authorizingPrescription ?? []) {
-    const req = index.as('MedicationRequest', RequestForFill, index.resolve(ref, md));
+    const req = index.as('MedicationRequest', isRequestForFill, index.resolve(ref, md));
     if (!req) continue;
     let target = index.resolve(req.requester, req, md);
-    const role = index.as('PractitionerRole', PractitionerRole, target);
+    const role = index.as('PractitionerRole', isPractitionerRole, target);
     if (role) target = index.resolve(role.practitioner, role, md);
-    const prac = index.as('Practitioner', Practitioner, target);
-    const name = (prac ? formatHumanName(prac.name?.[0]) : undefined) ?? req.requester?.display;
+    const prac = index.as('Practitioner', isPractitioner, target);
+    const ids = prac ? index.identifiers(prac) : undefined;
+    const name = (prac ? index.practitionerName(prac) : undefined) ?? req.requester?.display;
     const prescriber: Fill['prescriber'] = { name: name ?? 'Prescriber not reported' };
-    const ids = prac?.identifier;
-    const npi = identifierValue(ids, isNpi) ?? (req.requester?.identifier?.system === SYSTEM.npi ? req.requester.identifier.value : undefined);
-    const dea = identifierValue(ids, isDea);
+    const npi = ids?.npi ?? (req.requester?.identifier?.system === SYSTEM.npi ? req.requester.identifier.value : undefined);
+    const dea = ids?.dea;
     if (npi) prescriber.npi = npi;
     if (dea) prescriber.dea = dea;
     return { prescriber, request: req };
@@ -716,10 +743,10 @@ function prescriberOf(md: MedicationDispense, index: ResourceIndex): { prescribe
 
 function pharmacyOf(md: MedicationDispense, index: ResourceIndex): Fill['pharmacy'] {
   for (const performer of md.performer ?? []) {
-    const org = index.as('Organization', Organization, index.resolve(performer.actor, md));
+    const org = index.as('Organization', isOrganization, index.resolve(performer.actor, md));
     if (org) {
       const pharmacy: Fill['pharmacy'] = { name: org.name ?? performer.actor?.display ?? 'Pharmacy not reported' };
-      const npi = identifierValue(org.identifier, isNpi);
+      const { npi } = index.identifiers(org);
       const address = org.address?.[0];
       if (npi) pharmacy.npi = npi;
       if (address?.city) pharmacy.city = address.city;
@@ -737,18 +764,21 @@ function pharmacyOf(md: MedicationDispense, index: ResourceIndex): Fill['pharmac
   return { name: 'Pharmacy not reported' };
 }
 
+// The pharmacy's prescription number is a filler ('FILL') identifier; 'PLAC' is the prescriber's order.
+function isRxNumber(i: Identifier): boolean {
+  return hasIdentifierType(i, 'FILL') || (i.system ?? '').toLowerCase().includes('prescriptionnumber');
+}
+
 function rxNumberOf(md: MedicationDispense, request: RequestForFill | undefined): string | undefined {
-  // The pharmacy's prescription number is a filler ('FILL') identifier; 'PLAC' is the prescriber's order.
-  const candidates = [
-    ...(md.authorizingPrescription ?? []).flatMap((r) => (r.identifier ? [r.identifier] : [])),
-    ...(request?.identifier ?? []),
-  ];
-  return candidates.find((i) => hasIdentifierType(i, 'FILL') || (i.system ?? '').toLowerCase().includes('prescriptionnumber'))?.value;
+  // The dispense's own references first, then the prescription's identifiers (loops: once per fill).
+  for (const r of md.authorizingPrescription ?? []) if (r.identifier && isRxNumber(r.identifier)) return r.identifier.value;
+  for (const i of request?.identifier ?? []) if (isRxNumber(i)) return i.value;
+  return undefined;
 }
 
 function medicationConcept(md: MedicationDispense, index: ResourceIndex): CodeableConcept | undefined {
   if (md.medicationCodeableConcept) return md.medicationCodeableConcept;
-  const med = index.as('Medication', Medication, index.resolve(md.medicationReference, md));
+  const med = index.as('Medication', isMedication, index.resolve(md.medicationReference, md));
   if (med?.code) return med.code;
   const display = md.medicationReference?.display;
   return display === undefined ? undefined : { text: display };
@@ -767,17 +797,16 @@ function dispenseToFill(md: MedicationDispense, index: ResourceIndex, fallbackId
   }
   const rxnormDisplay = concept?.coding?.find((c) => c.system === SYSTEM.rxnorm)?.display;
   const strength = drugStrength(rxnormDisplay ?? drug);
-  const fill: Fill = {
-    id: md.id ?? fallbackId,
-    drug,
-    ...strength,
-    quantity,
-    daysSupply,
-    dispensedOn,
-    prescriber,
-    pharmacy: pharmacyOf(md, index),
-  };
+  // Keys in the order of the Fill schema, as a parsed Fill has them (JSON output stays the same).
+  const fill = { id: md.id ?? fallbackId, drug } as Fill;
+  if (strength.ingredient !== undefined) fill.ingredient = strength.ingredient;
+  if (strength.strength !== undefined) fill.strength = strength.strength;
+  if (strength.strengthValue !== undefined) fill.strengthValue = strength.strengthValue;
+  if (strength.strengthUnit !== undefined) fill.strengthUnit = strength.strengthUnit;
+  fill.quantity = quantity;
   if (md.quantity?.unit) fill.quantityUnit = md.quantity.unit;
+  fill.daysSupply = daysSupply;
+  fill.dispensedOn = dispensedOn;
   const writtenOn = toIsoDate(request?.authoredOn);
   if (writtenOn) fill.writtenOn = writtenOn;
   const refill = extensionNumber(md.extension, EXTENSION.rxFillNumber);
@@ -788,14 +817,16 @@ function dispenseToFill(md: MedicationDispense, index: ResourceIndex, fallbackId
   if (ndc) fill.ndc = ndc;
   const rxcui = codingCode(concept, SYSTEM.rxnorm);
   if (rxcui) fill.rxcui = rxcui;
+  fill.prescriber = prescriber;
+  fill.pharmacy = pharmacyOf(md, index);
   const payment = extensionCodingText(md.extension, EXTENSION.methodOfPayment);
   if (payment) fill.paymentType = payment;
-  const checked = Fill.safeParse(fill);
-  if (!checked.success) {
+  // What the Fill schema would reject (a strength of '5 mg / 0 mL' is Infinity mg/mL) is unreadable.
+  if (!isFill(fill)) {
     counters.unreadable += 1;
     return undefined;
   }
-  return checked.data;
+  return fill;
 }
 
 const HistoryWithoutFills = PmpHistory.omit({ fills: true });
@@ -803,31 +834,14 @@ const HistoryWithoutFills = PmpHistory.omit({ fills: true });
 // A history repeats a handful of drug names hundreds of times; parseDrugText is pure.
 const strengthCache = new Map<string, DrugStrength>();
 
-function drugStrength(text: string): DrugStrength {
+function drugStrength(text: string): Readonly<DrugStrength> {
   let hit = strengthCache.get(text);
   if (!hit) {
     if (strengthCache.size >= 2000) strengthCache.clear();
     hit = parseDrugText(text);
     strengthCache.set(text, hit);
   }
-  return { ...hit };
-}
-
-/**
- * The history Bundle as read here: each entry's resource is checked for being a resource, then
- * parsed by its own schema where it is used. Bundle would copy every resource once more first,
- * which on a long history cost more than reading the fills.
- */
-const HistoryBundle = Bundle.extend({
-  entry: z.array(z.looseObject({ id: z.string().optional(), fullUrl: z.string().optional(), resource: z.unknown() })).optional(),
-});
-type HistoryBundle = z.infer<typeof HistoryBundle>;
-
-const ResourceHead = z.object({ resourceType: z.string(), id: z.string().optional() });
-
-/** The value itself when it is a FHIR resource (a resourceType, an id if any), else undefined. */
-function asResource(value: unknown): Resource | undefined {
-  return ResourceHead.safeParse(value).success ? (value as Resource) : undefined;
+  return hit;
 }
 
 function patientOf(p: Patient): PmpPatient | undefined {
@@ -909,9 +923,9 @@ export function parseHistoryResponse(json: unknown, source: string, now: Date = 
   let reportUrl: string | undefined;
   for (const p of params.parameter ?? []) {
     if (p.name === 'pdmp-history-data') {
-      const b = HistoryBundle.safeParse(p.resource);
-      if (!b.success) throw new PmpError('malformed', { detail: 'pdmp-history-data is not a Bundle' });
-      bundles.push(b.data);
+      // Each entry's resource is checked where it is read (fhir-guards.ts), never copied.
+      if (!isHistoryBundle(p.resource)) throw new PmpError('malformed', { detail: 'pdmp-history-data is not a Bundle' });
+      bundles.push(p.resource);
     } else if (p.name === 'outcome') {
       const o = OperationOutcome.safeParse(p.resource);
       if (!o.success) throw new PmpError('malformed', { detail: 'outcome is not an OperationOutcome' });
@@ -930,41 +944,41 @@ export function parseHistoryResponse(json: unknown, source: string, now: Date = 
   }
 
   const index = new ResourceIndex();
-  const entries = bundles
-    .flatMap((b) => b.entry ?? [])
-    .map((e) => {
-      const resource = asResource(e.resource);
-      return { ...e, resource, broken: e.resource !== undefined && resource === undefined };
-    });
-  for (const e of entries) if (e.resource) index.add(e.resource, e.fullUrl);
+  const entries = bundles.length === 1 ? (bundles[0]?.entry ?? []) : bundles.flatMap((b) => b.entry ?? []);
+  // Which entries hold a resource, checked once for the index and the reading below.
+  const holds = entries.map((e) => isResource(e.resource));
+  entries.forEach((e, i) => {
+    if (holds[i] === true) index.add(e.resource as Resource, e.fullUrl);
+  });
 
   const counters: Counters = { unreadable: 0 };
   const fills: Fill[] = [];
   const alerts: string[] = [];
   let patient: PmpPatient | undefined;
-  entries.forEach((entry, i) => {
-    const r = entry.resource;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (!entry || entry.resource === undefined) continue;
     // Something that is not a resource at all: say a record could not be read, keep the rest.
-    if (entry.broken) counters.unreadable += 1;
-    if (!r) return;
+    if (holds[i] !== true) {
+      counters.unreadable += 1;
+      continue;
+    }
+    const r = entry.resource as Resource;
     if (r.resourceType === 'MedicationDispense') {
-      const md = MedicationDispense.safeParse(r);
-      if (!md.success) {
+      if (!isMedicationDispense(r)) {
         counters.unreadable += 1;
-        return;
+        continue;
       }
-      if (md.data.status !== undefined && NOT_DISPENSED.has(md.data.status)) return;
-      const fill = dispenseToFill(md.data, index, entry.id ?? entry.fullUrl ?? `dispense-${i + 1}`, counters);
+      if (r.status !== undefined && NOT_DISPENSED.has(r.status)) continue;
+      const fill = dispenseToFill(r, index, entry.id ?? entry.fullUrl ?? `dispense-${String(i + 1)}`, counters);
       if (fill) fills.push(fill);
     } else if (r.resourceType === 'Patient' && !patient) {
-      const p = Patient.safeParse(r);
-      if (p.success) patient = patientOf(p.data);
+      if (isPatient(r)) patient = patientOf(r);
     } else if (r.resourceType === 'DetectedIssue') {
-      const d = DetectedIssue.safeParse(r);
-      const text = d.success ? (conceptDisplay(d.data.code) ?? d.data.detail) : undefined;
+      const text = isDetectedIssue(r) ? (conceptDisplay(r.code) ?? r.detail) : undefined;
       if (text && !alerts.includes(text)) alerts.push(text);
     }
-  });
+  }
 
   if (counters.unreadable > 0) {
     warnings.push(
@@ -977,7 +991,8 @@ export function parseHistoryResponse(json: unknown, source: string, now: Date = 
     warnings.push('The PMP sent only a link to its report: open the report to see the prescription history.');
   }
   // Newest first, as clinicians read a PMP report; ties keep the PMP's order.
-  fills.sort((a, b) => b.dispensedOn.localeCompare(a.dispensedOn));
+  // (Every dispensedOn is YYYY-MM-DD, so comparing the text orders the dates, as localeCompare did.)
+  fills.sort((a, b) => (a.dispensedOn < b.dispensedOn ? 1 : a.dispensedOn > b.dispensedOn ? -1 : 0));
 
   const history: PmpHistory = { fills, warnings, alerts, retrievedAt: now.toISOString(), source };
   if (patient) history.patient = patient;

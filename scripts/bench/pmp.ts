@@ -1,7 +1,8 @@
 /**
  * PMP benchmarks.
  * - pmp_history_parse_indicators_500_fills_ms: a 500-fill $pdmp-history answer as text → JSON →
- *   PmpHistory (zod, FHIR references) → indicators. Median of repeated runs in Node.
+ *   PmpHistory (each resource checked in place by lib/pmp/fhir-guards.ts, FHIR references) →
+ *   indicators. Median of repeated runs in Node.
  * - side_panel_first_data_bundled_ms: the built extension in Chromium, bundled PMP: from the side
  *   panel's navigation start to the first PMP answer on screen (the panel's own performance mark).
  *   The review context is put where the background keeps it (session storage) instead of being

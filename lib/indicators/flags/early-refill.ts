@@ -4,7 +4,7 @@
  * prescriber or pharmacy.
  */
 import { isoDay } from '../dates';
-import { plural, type FlagRule, type Item } from '../context';
+import { plural, uniqueIds, type FlagRule, type Item } from '../context';
 import type { Why } from '../schema';
 
 const MAX_WHY = 10;
@@ -59,6 +59,6 @@ export const earlyRefill: FlagRule = ({ items, settings }) => {
     severity: 'warning',
     title: `${plural(list.length, 'early refill')} (before ${String(settings.earlyRefillPercent)} % of the previous supply was used)`,
     why,
-    fillIds: [...new Set(list.flatMap((e) => [e.previous.id, e.refill.id]))],
+    fillIds: uniqueIds(list.map((e) => [e.previous.id, e.refill.id])),
   };
 };

@@ -1,6 +1,6 @@
 /** Daily opioid dose at or above the caution (CDC 2022: 50) or high (CDC 2016: 90) MME/day, recently or now. */
 import { dayNumber } from '../dates';
-import type { FlagRule, Item } from '../context';
+import { itemsById, uniqueIds, type FlagRule } from '../context';
 import type { DoseSegment, Why } from '../schema';
 
 /** Doses older than this are history, not a current risk. */
@@ -36,7 +36,7 @@ export const highMme: FlagRule = ({ asOf, settings, items, mmeSegments }) => {
   }
   const peak = Math.max(...periods.map((p) => p.peak.value));
   const high = peak >= settings.mmeHigh;
-  const byId = new Map<string, Item>(items.map((i) => [i.id, i]));
+  const byId = itemsById(items);
   const sum = (s: DoseSegment): string =>
     s.fillIds
       .flatMap((id) => {
@@ -61,6 +61,6 @@ export const highMme: FlagRule = ({ asOf, settings, items, mmeSegments }) => {
     severity: high ? 'high' : 'warning',
     title: `Opioid dose reached ${String(peak)} MME/day in the last ${String(RECENT_DAYS)} days (${high ? `≥ ${String(settings.mmeHigh)}` : `≥ ${String(settings.mmeCaution)}`})`,
     why,
-    fillIds: [...new Set(periods.flatMap((p) => [...p.ids]))],
+    fillIds: uniqueIds(periods.map((p) => p.ids)),
   };
 };

@@ -3,7 +3,7 @@
  * ER/LA opioid in the days before. With no opioid at all before it, the patient was opioid-naive:
  * CDC 2022 recommendation 3 advises against starting with ER/LA opioids.
  */
-import { plural, describeFill, isOpioid, type FlagRule, type Item } from '../context';
+import { plural, describeFill, isOpioid, uniqueIds, type FlagRule, type Item } from '../context';
 import type { Why } from '../schema';
 
 /**
@@ -19,6 +19,11 @@ export interface LongActingStart {
   priorOpioids: Item[];
 }
 
+/** Another fill than `item` with supply on hand on some day from `from` to `to`. */
+function onHand(o: Item, item: Item, from: number, to: number): boolean {
+  return o !== item && o.start <= to && o.end >= from;
+}
+
 /** Long-acting opioid fills with no long-acting opioid on hand in the `lookbackDays` before. */
 export function longActingStarts(items: readonly Item[], asOf: number, lookbackDays: number): LongActingStart[] {
   const opioids = items.filter(isOpioid);
@@ -28,11 +33,10 @@ export function longActingStarts(items: readonly Item[], asOf: number, lookbackD
     const from = item.dispensed - lookbackDays;
     const to = item.dispensed - 1;
     if (from < asOf - HISTORY_DAYS || item.dispensed > asOf) continue;
-    const onHand = (o: Item): boolean => o !== item && o.start <= to && o.end >= from;
-    if (longActing.some(onHand)) continue;
+    if (longActing.some((o) => onHand(o, item, from, to))) continue;
     // Another long-acting fill on the same day is part of the same start, not a prior one.
     if (out.some((s) => s.item.dispensed === item.dispensed)) continue;
-    out.push({ item, priorOpioids: opioids.filter(onHand) });
+    out.push({ item, priorOpioids: opioids.filter((o) => onHand(o, item, from, to)) });
   }
   return out;
 }
@@ -56,6 +60,6 @@ export const longActingStart: FlagRule = ({ items, asOf, settings }) => {
     severity: naive ? 'high' : 'warning',
     title: naive ? 'Long-acting opioid started without prior opioid use' : 'Long-acting opioid started',
     why,
-    fillIds: [...new Set(why.flatMap((w) => w.fillIds))],
+    fillIds: uniqueIds(why.map((w) => w.fillIds)),
   };
 };

@@ -4,7 +4,7 @@
  * Two overlapping fills of the same drug and strength are an early refill, not two opioids.
  */
 import { isoDay } from '../dates';
-import { describeFills, isOpioid, plural, type FlagContext, type FlagRule, type Item } from '../context';
+import { describeFills, isOpioid, itemsById, plural, uniqueIds, type FlagContext, type FlagRule, type Item } from '../context';
 import type { Flag } from '../schema';
 import { periods, stretches } from '../sweep';
 
@@ -54,10 +54,14 @@ export function totalDays(list: readonly Period[]): number {
 }
 
 function whyFor(ctx: FlagContext, list: readonly Period[], join: (items: Item[]) => string): Flag['why'] {
-  const byId = new Map(ctx.items.map((i) => [i.id, i]));
+  const byId = itemsById(ctx.items);
   const newestFirst = [...list].reverse();
   const why: Flag['why'] = newestFirst.slice(0, MAX_WHY).map((p) => {
-    const involved = p.ids.flatMap((id) => byId.get(id) ?? []);
+    const involved: Item[] = [];
+    for (const id of p.ids) {
+      const item = byId.get(id);
+      if (item) involved.push(item);
+    }
     return {
       text: `${isoDay(p.from)} to ${isoDay(p.to)} (${plural(p.to - p.from + 1, 'day')}): ${join(involved)}`,
       fillIds: p.ids,
@@ -88,7 +92,7 @@ export const opioidBenzodiazepineOverlap: FlagRule = (ctx) => {
       const benzos = describeFills(involved.filter((i) => i.info.category === 'benzodiazepine'));
       return `${opioids} with ${benzos}`;
     }),
-    fillIds: [...new Set(list.flatMap((p) => p.ids))],
+    fillIds: uniqueIds(list.map((p) => p.ids)),
   };
 };
 
@@ -101,6 +105,6 @@ export const overlappingOpioids: FlagRule = (ctx) => {
     severity: 'warning',
     title: `Two or more different opioids on hand on ${plural(days, 'day')}${asOfLabel(ctx, list)}`,
     why: whyFor(ctx, list, (involved) => describeFills(involved)),
-    fillIds: [...new Set(list.flatMap((p) => p.ids))],
+    fillIds: uniqueIds(list.map((p) => p.ids)),
   };
 };
