@@ -8,6 +8,7 @@ import { fetchFhirHistory } from './client';
 import { PATIENT_MISMATCH, PmpError } from './errors';
 import { Parameters } from './fhir';
 import type { PatientQuery, Requester } from './history';
+import { AccessTokenCache, generatePrivateJwk, publicJwksOf, type PrivateJwk, type SmartClientConfig } from './smart';
 import { syntheticPatients } from './synthetic';
 
 const IG_DIR = fileURLToPath(new URL('../../test/fixtures/pmp/fhir-pdmp-ig/', import.meta.url));
@@ -270,5 +271,76 @@ describe('fetchFhirHistory against the local PMP server', () => {
     await other.close();
     const e = await pmpFailure(fetchFhirHistory({ baseUrl: url, token: 'demo-token', timeoutMs: 2000 }, CHRONIC, REQUESTER));
     expect(e.kind).toBe('unreachable');
+  });
+});
+
+describe('fetchFhirHistory with SMART Backend Services access tokens', () => {
+  const CHRONIC: PatientQuery = { given: 'Morgan', family: 'Testwell', birthDate: '1961-04-09' };
+  let server: PmpServerHandle;
+  let key: PrivateJwk;
+  const smart = (): SmartClientConfig => ({ baseUrl: server.url, clientId: 'client-a', scope: 'system/*.rs', privateKey: key, timeoutMs: 2000 });
+
+  beforeAll(async () => {
+    key = await generatePrivateJwk();
+    server = await startPmpServer({ port: 0, today: new Date(2025, 5, 15) });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  beforeEach(async () => {
+    server.registerClient({ client_id: 'client-a', jwks: await publicJwksOf(key) });
+  });
+
+  it('answers with a token from the cache, and reuses it', async () => {
+    const cache = new AccessTokenCache();
+    const given: string[] = [];
+    const source = async (rejected?: string): Promise<string> => {
+      const t = (await cache.get(smart(), rejected ? { rejected } : {})).accessToken;
+      given.push(t);
+      return t;
+    };
+    await expect(fetchFhirHistory({ baseUrl: server.url, accessToken: source }, CHRONIC, REQUESTER)).resolves.toMatchObject({ source: server.url });
+    await fetchFhirHistory({ baseUrl: server.url, accessToken: source }, CHRONIC, REQUESTER);
+    expect(given).toHaveLength(2);
+    expect(given[1]).toBe(given[0]);
+  });
+
+  it('on a 401 asks once for a new token (naming the refused one) and retries', async () => {
+    const cache = new AccessTokenCache();
+    const source = vi.fn(async (rejected?: string) => (await cache.get(smart(), rejected ? { rejected } : {})).accessToken);
+    const old = await source();
+    // Re-registering forgets the tokens issued before: the cache does not know yet.
+    server.revokeClient('client-a');
+    server.registerClient({ client_id: 'client-a', jwks: await publicJwksOf(key) });
+    await expect(fetchFhirHistory({ baseUrl: server.url, accessToken: source }, CHRONIC, REQUESTER)).resolves.toMatchObject({ source: server.url });
+    expect(source.mock.calls.slice(1)).toEqual([[], [old]]);
+  });
+
+  it('a revoked client: the new token request fails with invalid_client', async () => {
+    const cache = new AccessTokenCache();
+    const source = async (rejected?: string) => (await cache.get(smart(), rejected ? { rejected } : {})).accessToken;
+    await source();
+    server.revokeClient('client-a');
+    const e = await pmpFailure(fetchFhirHistory({ baseUrl: server.url, accessToken: source }, CHRONIC, REQUESTER));
+    expect(e).toMatchObject({ kind: 'unauthorized', auth: 'invalid-client', retryable: false });
+  });
+
+  it('a token refused even when fresh is "token-rejected", after exactly one retry', async () => {
+    const source = vi.fn(() => Promise.resolve('never-valid'));
+    const e = await pmpFailure(fetchFhirHistory({ baseUrl: server.url, accessToken: source }, CHRONIC, REQUESTER));
+    expect(e).toMatchObject({ kind: 'unauthorized', auth: 'token-rejected' });
+    expect(source).toHaveBeenCalledTimes(2);
+  });
+
+  it('a token source that hangs is bounded by the request timeout', async () => {
+    const e = await pmpFailure(fetchFhirHistory({ baseUrl: server.url, accessToken: () => new Promise<string>(() => undefined), timeoutMs: 100 }, CHRONIC, REQUESTER));
+    expect(e.kind).toBe('timeout');
+  });
+
+  it('a caller that cancels while the token is fetched gets its own reason back', async () => {
+    const controller = new AbortController();
+    const p = fetchFhirHistory({ baseUrl: server.url, accessToken: () => new Promise<string>(() => undefined) }, CHRONIC, REQUESTER, { signal: controller.signal });
+    controller.abort(new Error('navigated away'));
+    await expect(p).rejects.toThrow('navigated away');
   });
 });

@@ -7,9 +7,18 @@ import { OperationOutcome, buildHistoryRequest, parseHistoryResponse } from './f
 import { PatientQuery, Requester, patientMatchesQuery } from './history';
 import type { PmpHistory } from './history';
 
+/**
+ * Gives an access token for the PMP (SMART Backend Services). Called with the token the PMP just
+ * refused, it must not hand that one out again.
+ */
+export type AccessTokenSource = (rejected?: string) => Promise<string>;
+
 export interface FhirEndpointConfig {
   baseUrl: string;
+  /** A fixed bearer token. */
   token?: string;
+  /** Tokens that expire (SMART Backend Services); on a 401 a new one is asked for once. */
+  accessToken?: AccessTokenSource;
   timeoutMs?: number;
 }
 
@@ -44,11 +53,12 @@ export async function fetchFhirHistory(
   // Bound to globalThis: some browsers throw 'Illegal invocation' for a detached fetch.
   const fetchImpl = options.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const base = config.baseUrl.replace(/\/+$/, '');
-  const headers: Record<string, string> = {
+  const headers = (bearer: string | undefined): Record<string, string> => ({
     'Content-Type': 'application/fhir+json',
     Accept: 'application/fhir+json, application/json',
-  };
-  if (config.token) headers.Authorization = `Bearer ${config.token}`;
+    ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}),
+  });
+  const body = JSON.stringify(buildHistoryRequest(query.data, who.data));
 
   // One controller for both our timer and the caller's signal; the abort reason tells them apart.
   const controller = new AbortController();
@@ -62,14 +72,32 @@ export async function fetchFhirHistory(
   signal?.addEventListener('abort', onCallerAbort, { once: true });
 
   try {
-    const response = await fetchImpl(`${base}/Patient/$pdmp-history`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(buildHistoryRequest(query.data, who.data)),
-      signal: controller.signal,
-    });
-    // Reading the body is still under the timer: a server can stall after the headers.
-    const text = await response.text();
+    const post = async (bearer: string | undefined): Promise<{ response: Response; text: string }> => {
+      const response = await fetchImpl(`${base}/Patient/$pdmp-history`, { method: 'POST', headers: headers(bearer), body, signal: controller.signal });
+      // Reading the body is still under the timer: a server can stall after the headers.
+      return { response, text: await response.text() };
+    };
+    // Getting a token counts against the same timer and can be cancelled like the request.
+    const untilAborted = <T>(p: Promise<T>): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        if (controller.signal.aborted) reject(controller.signal.reason as Error);
+        const onAbort = (): void => {
+          reject(controller.signal.reason as Error);
+        };
+        controller.signal.addEventListener('abort', onAbort, { once: true });
+        p.then(resolve, reject).finally(() => {
+          controller.signal.removeEventListener('abort', onAbort);
+        });
+      });
+    let bearer = config.accessToken ? await untilAborted(config.accessToken()) : config.token;
+    let { response, text } = await post(bearer);
+    // An access token can expire or be revoked before our cache knows: ask for a new one, once.
+    if (response.status === 401 && config.accessToken) {
+      const refused = bearer;
+      bearer = await untilAborted(config.accessToken(refused));
+      ({ response, text } = await post(bearer));
+      if (response.status === 401) throw new PmpError('unauthorized', { auth: 'token-rejected', detail: 'HTTP 401 with a fresh access token' });
+    }
     if (!response.ok) {
       const diagnostics = outcomeDiagnostics(text);
       throw new PmpError(kindForHttpStatus(response.status), {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPmpServer } from '../../server/pmp/server';
 import { testPmpConnection } from './connection-test';
+import { generatePrivateJwk, publicJwksOf, type PrivateJwk } from './smart';
 
 let pmp: Awaited<ReturnType<typeof startPmpServer>>;
 let other: Server;
@@ -38,6 +39,42 @@ describe('testPmpConnection against the real local PMP server', () => {
     const r = await testPmpConnection({ baseUrl: `${pmp.url}/` });
     expect(r.problem).toBe('unauthorized');
     expect(r.checks.at(-1)?.title).toBe('The server needs a token');
+  });
+});
+
+describe('testPmpConnection with SMART Backend Services (the token step)', () => {
+  let key: PrivateJwk;
+  beforeAll(async () => {
+    key = await generatePrivateJwk();
+    pmp.registerClient({ client_id: 'ct-test', jwks: await publicJwksOf(key) });
+  });
+  const smart = (over: object = {}) => ({ baseUrl: pmp.url, clientId: 'ct-test', scope: 'system/Patient.rs system/MedicationDispense.rs', privateKey: key, ...over });
+
+  it('discovers the token endpoint, gets a token, and the PMP accepts it', async () => {
+    const r = await testPmpConnection({ baseUrl: pmp.url, smart: smart() });
+    expect(r).toMatchObject({ ok: true });
+    expect(r.checks.map((c) => c.step)).toEqual(['reach', 'fhir', 'operation', 'token', 'auth']);
+    expect(r.checks[3]?.title).toBe('The token endpoint issued an access token to ct-test');
+    expect(r.checks[4]?.title).toBe('The access token is accepted');
+  });
+
+  it.each<[string, () => object, string, RegExp]>([
+    ['an unknown client', () => smart({ clientId: 'not-registered' }), 'invalid-client', /refused this client \(invalid_client\)/],
+    ['a scope the PMP refuses', () => smart({ scope: 'system/*.write' }), 'invalid-scope', /refused the scope/],
+    ['a token URL where nothing listens', () => smart({ tokenUrl: 'http://127.0.0.1:9/token' }), 'token-endpoint-unreachable', /Could not reach the token endpoint/],
+    ['a key that cannot sign', () => smart({ privateKey: { ...key, d: 'AAAA' } }), 'key-unusable', /private key cannot be used/],
+  ])('names %s at the token step', async (_name, config, problem, title) => {
+    const r = await testPmpConnection({ baseUrl: pmp.url, smart: config() as never });
+    expect(r).toMatchObject({ ok: false, problem });
+    expect(r.checks.at(-1)).toMatchObject({ step: 'token', ok: false });
+    expect(r.checks.at(-1)?.title).toMatch(title);
+  });
+
+  it('a server without a SMART configuration: discovery failed, with the way out', async () => {
+    otherBody = { status: 200, json: { resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', rest: [{ operation: [{ name: 'pdmp-history' }] }] } };
+    const r = await testPmpConnection({ baseUrl: otherUrl, smart: smart({ baseUrl: otherUrl }) });
+    expect(r).toMatchObject({ ok: false, problem: 'discovery-failed' });
+    expect(r.checks.at(-1)?.detail).toMatch(/Enter the token URL/);
   });
 });
 

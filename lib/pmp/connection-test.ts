@@ -1,10 +1,22 @@
 import { z } from 'zod';
+import { AuthProblem, normalizeError } from './errors';
+import { requestAccessToken, type SmartClientConfig } from './smart';
 
-export const ConnectionProblem = z.enum(['unreachable', 'timeout', 'wrong-server', 'wrong-fhir-version', 'operation-missing', 'unauthorized', 'server-error']);
+/** What failed; the SMART token step names its own problems (AuthProblem). */
+export const ConnectionProblem = z.enum([
+  'unreachable',
+  'timeout',
+  'wrong-server',
+  'wrong-fhir-version',
+  'operation-missing',
+  'unauthorized',
+  'server-error',
+  ...AuthProblem.options,
+]);
 export type ConnectionProblem = z.infer<typeof ConnectionProblem>;
 
 export interface ConnectionCheck {
-  step: 'reach' | 'fhir' | 'operation' | 'auth';
+  step: 'reach' | 'fhir' | 'operation' | 'token' | 'auth';
   ok: boolean;
   title: string;
   detail?: string;
@@ -40,6 +52,24 @@ async function timed(fetchImpl: typeof fetch, url: string, init: RequestInit, ti
   return fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
 }
 
+const TOKEN_STEP: Record<AuthProblem, { title: string; hint: string }> = {
+  'discovery-failed': {
+    title: 'Could not find the token endpoint (.well-known/smart-configuration)',
+    hint: 'Enter the token URL your PMP gave you, or check the base URL.',
+  },
+  'token-endpoint-unreachable': { title: 'Could not reach the token endpoint', hint: 'Check the token URL and the network.' },
+  'token-endpoint-error': { title: 'The token endpoint failed', hint: 'Try again later; if it persists, contact the PMP.' },
+  'invalid-client': {
+    title: 'The token endpoint refused this client (invalid_client)',
+    hint: 'Check the client ID, and that the public key shown here is the one registered with the PMP (it may have been revoked).',
+  },
+  'invalid-scope': { title: 'The token endpoint refused the scope (invalid_scope)', hint: 'Ask the PMP which scopes this client may request.' },
+  'token-request-refused': { title: 'The token endpoint refused the request', hint: 'Check the client ID and scope with the PMP.' },
+  'token-response-malformed': { title: "The token endpoint's answer is not a bearer access token", hint: 'Check the token URL: it may point at another service.' },
+  'key-unusable': { title: 'The private key cannot be used for signing', hint: 'Generate a new key pair or paste a valid private JWK (EC P-384 or RSA ≥ 2048 bits).' },
+  'token-rejected': { title: 'The server refused the access token', hint: 'Check the scope with the PMP.' },
+};
+
 function fail(checks: ConnectionCheck[], problem: ConnectionProblem, check: ConnectionCheck): ConnectionReport {
   return { ok: false, problem, checks: [...checks, check] };
 }
@@ -50,7 +80,7 @@ function fail(checks: ConnectionCheck[], problem: ConnectionProblem, check: Conn
  * the credentials are probed with an empty request the server must refuse as malformed.
  */
 export async function testPmpConnection(
-  config: { baseUrl: string; token?: string; timeoutMs?: number },
+  config: { baseUrl: string; token?: string; smart?: SmartClientConfig; timeoutMs?: number },
   fetchImpl: typeof fetch = fetch,
 ): Promise<ConnectionReport> {
   const base = config.baseUrl.replace(/\/+$/, '');
@@ -113,6 +143,20 @@ export async function testPmpConnection(
   }
   checks.push({ step: 'operation', ok: true, title: 'Offers $pdmp-history' });
 
+  let bearer = config.token;
+  if (config.smart) {
+    try {
+      const issued = await requestAccessToken({ ...config.smart, timeoutMs }, { fetchImpl });
+      bearer = issued.accessToken;
+      checks.push({ step: 'token', ok: true, title: `The token endpoint issued an access token to ${config.smart.clientId}`, detail: `${issued.tokenUrl}; valid for ${String(Math.round((issued.expiresAt - Date.now()) / 1000))} s` });
+    } catch (e) {
+      const err = normalizeError(e);
+      const problem = err.auth ?? 'token-endpoint-unreachable';
+      const { title, hint } = TOKEN_STEP[problem];
+      return fail(checks, problem, { step: 'token', ok: false, title, detail: `${err.detail ? `${err.detail}. ` : ''}${hint}` });
+    }
+  }
+
   let probe: Response;
   try {
     probe = await timed(
@@ -120,13 +164,16 @@ export async function testPmpConnection(
       `${base}/Patient/$pdmp-history`,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/fhir+json', ...(config.token ? { authorization: `Bearer ${config.token}` } : {}) },
+        headers: { 'content-type': 'application/fhir+json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
         body: JSON.stringify({ resourceType: 'Parameters', parameter: [] }),
       },
       timeoutMs,
     );
   } catch {
     return fail(checks, 'unreachable', { step: 'auth', ok: false, title: `The connection to ${host} dropped while checking the credentials` });
+  }
+  if ((probe.status === 401 || probe.status === 403) && config.smart) {
+    return fail(checks, 'token-rejected', { step: 'auth', ok: false, title: TOKEN_STEP['token-rejected'].title, detail: `HTTP ${String(probe.status)}. ${TOKEN_STEP['token-rejected'].hint}` });
   }
   if (probe.status === 401 || probe.status === 403) {
     return fail(checks, 'unauthorized', {
@@ -137,6 +184,6 @@ export async function testPmpConnection(
     });
   }
   if (probe.status >= 500) return fail(checks, 'server-error', { step: 'auth', ok: false, title: `The server failed (HTTP ${String(probe.status)}) on $pdmp-history` });
-  checks.push({ step: 'auth', ok: true, title: config.token ? 'The token is accepted' : 'No token needed' });
+  checks.push({ step: 'auth', ok: true, title: config.smart ? 'The access token is accepted' : config.token ? 'The token is accepted' : 'No token needed' });
   return { ok: true, checks };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PATIENT_MISMATCH, PmpError, PmpErrorKind, describePmpError, kindForHttpStatus, normalizeError } from './errors';
+import { AuthProblem, PATIENT_MISMATCH, PmpError, PmpErrorKind, describePmpError, kindForHttpStatus, normalizeError } from './errors';
 
 describe('PmpError', () => {
   it.each([
@@ -99,5 +99,25 @@ describe('describePmpError', () => {
 
   it('names an answer about another patient', () => {
     expect(describePmpError(new PmpError('malformed', { detail: PATIENT_MISMATCH })).title).toBe('The PMP answered about a different patient');
+  });
+});
+
+describe('SMART Backend Services failures (auth)', () => {
+  it.each(AuthProblem.options)('%s has its own plain-words title and body', (auth) => {
+    const d = describePmpError(new PmpError('unauthorized', { auth }));
+    expect(d.title.length).toBeGreaterThan(10);
+    expect(d.body.length).toBeGreaterThan(20);
+    expect(d.title).not.toBe(describePmpError(new PmpError('unauthorized')).title);
+  });
+
+  it('keeps the auth problem on the error, and tells an unknown client from a refused token', () => {
+    const e = new PmpError('unauthorized', { auth: 'invalid-client', detail: 'HTTP 401' });
+    expect(e).toMatchObject({ kind: 'unauthorized', auth: 'invalid-client', retryable: false });
+    expect(describePmpError(e).title).toMatch(/does not recognise this extension/);
+    expect(new Set(AuthProblem.options.map((a) => describePmpError(new PmpError('unauthorized', { auth: a })).title)).size).toBe(AuthProblem.options.length);
+  });
+
+  it('an unreachable token endpoint stays retryable', () => {
+    expect(describePmpError(new PmpError('unreachable', { auth: 'token-endpoint-unreachable' })).retryable).toBe(true);
   });
 });

@@ -16,6 +16,23 @@ export const PmpErrorKind = z.enum([
 ]);
 export type PmpErrorKind = z.infer<typeof PmpErrorKind>;
 
+/**
+ * What went wrong while getting an access token with SMART Backend Services (client credentials
+ * with a signed client assertion). Rides on a PmpError so the UI can name the failing part.
+ */
+export const AuthProblem = z.enum([
+  'discovery-failed',
+  'token-endpoint-unreachable',
+  'token-endpoint-error',
+  'invalid-client',
+  'invalid-scope',
+  'token-request-refused',
+  'token-response-malformed',
+  'key-unusable',
+  'token-rejected',
+]);
+export type AuthProblem = z.infer<typeof AuthProblem>;
+
 /** Detail code for an answer about another patient than the one asked for. */
 export const PATIENT_MISMATCH = 'patient-mismatch';
 
@@ -32,6 +49,8 @@ export interface PmpErrorOptions {
   detail?: string;
   retryable?: boolean;
   cause?: unknown;
+  /** Set when the failure happened while getting an access token (SMART Backend Services). */
+  auth?: AuthProblem;
 }
 
 /** The one error type the PMP layer throws; `kind` drives the UI, `retryable` the retry policy. */
@@ -39,6 +58,7 @@ export class PmpError extends Error {
   readonly kind: PmpErrorKind;
   readonly retryable: boolean;
   readonly detail?: string;
+  readonly auth?: AuthProblem;
 
   constructor(kind: PmpErrorKind, options: PmpErrorOptions = {}) {
     // The message is the kind only: messages end up in consoles and crash reports, details may not.
@@ -47,6 +67,7 @@ export class PmpError extends Error {
     this.kind = kind;
     this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(kind);
     if (options.detail !== undefined) this.detail = options.detail.slice(0, MAX_DETAIL);
+    if (options.auth !== undefined) this.auth = options.auth;
   }
 }
 
@@ -115,8 +136,50 @@ const DESCRIPTIONS: Record<PmpErrorKind, { title: string; body: string }> = {
   },
 };
 
+const ASK_ADMIN = 'Ask your administrator to check the SMART Backend Services settings under PMP connection in Options.';
+
+const AUTH_DESCRIPTIONS: Record<AuthProblem, { title: string; body: string }> = {
+  'discovery-failed': {
+    title: "The PMP's sign-in service could not be found",
+    body: `The PMP did not publish a usable SMART configuration (token endpoint). ${ASK_ADMIN}`,
+  },
+  'token-endpoint-unreachable': {
+    title: "The PMP's sign-in service could not be reached",
+    body: 'The token endpoint did not answer, so no access token could be obtained. Check the network connection and try again; if it stays unavailable, document why the review could not be done.',
+  },
+  'token-endpoint-error': {
+    title: "The PMP's sign-in service failed",
+    body: 'The token endpoint reported an error of its own. Try again in a moment.',
+  },
+  'invalid-client': {
+    title: 'The PMP does not recognise this extension (invalid client)',
+    body: `The token endpoint refused the client ID or its signed assertion: the client may be unregistered or revoked, or the registered public key may not match. ${ASK_ADMIN}`,
+  },
+  'invalid-scope': {
+    title: 'The PMP refused the requested access (invalid scope)',
+    body: `The token endpoint does not allow the scope this extension asked for. ${ASK_ADMIN}`,
+  },
+  'token-request-refused': {
+    title: 'The PMP refused to issue an access token',
+    body: `The token endpoint turned the request down. ${ASK_ADMIN}`,
+  },
+  'token-response-malformed': {
+    title: "The PMP's sign-in answer could not be read",
+    body: 'The token endpoint answered without a usable bearer access token. Try again; if it keeps happening, tell your administrator.',
+  },
+  'key-unusable': {
+    title: "The extension's private key cannot be used",
+    body: `The stored private key could not be loaded for signing (ES384 or RS384). ${ASK_ADMIN}`,
+  },
+  'token-rejected': {
+    title: 'The PMP did not accept its own access token',
+    body: `A fresh access token from the token endpoint was refused by the PMP. ${ASK_ADMIN}`,
+  },
+};
+
 /** Plain words for a clinician; built from the kind only, so it never contains patient data. */
 export function describePmpError(e: PmpError): { title: string; body: string; retryable: boolean } {
+  if (e.auth) return { ...AUTH_DESCRIPTIONS[e.auth], retryable: e.retryable };
   if (e.kind === 'malformed' && e.detail === PATIENT_MISMATCH) {
     return {
       title: 'The PMP answered about a different patient',

@@ -6,7 +6,9 @@ import type { PatientQuery, Requester } from './history';
 import { historyQueryOptions, pmpKeys } from './query';
 
 const BUNDLED: PmpConnection = { kind: 'bundled', label: 'Bundled synthetic PMP (demo data)' };
-const FHIR: PmpConnection = { kind: 'fhir', label: 'Test PMP', baseUrl: 'https://pmp.test/fhir', token: 'secret-token-1', timeoutMs: 5000 };
+const FHIR = { kind: 'fhir', label: 'Test PMP', baseUrl: 'https://pmp.test/fhir', auth: { mode: 'bearer', token: 'secret-token-1' }, timeoutMs: 5000 } satisfies PmpConnection;
+const SMART_KEY = { kty: 'EC', crv: 'P-384', x: 'x1', y: 'y1', d: 'private-d-1' } as const;
+const SMART = { ...FHIR, auth: { mode: 'smart-backend', clientId: 'c1', scope: 'system/*.rs', privateKey: SMART_KEY } } satisfies PmpConnection;
 const CHRONIC: PatientQuery = { given: 'Morgan', family: 'Testwell', birthDate: '1961-04-09' };
 const ME: Requester = { prescriber: { name: 'Avery Testford, MD', npi: '9000079191' } };
 
@@ -21,7 +23,10 @@ describe('pmpKeys', () => {
     const keys = [
       pmpKeys.history(BUNDLED, CHRONIC, ME),
       pmpKeys.history(FHIR, CHRONIC, ME),
-      pmpKeys.history({ ...FHIR, token: 'secret-token-2' }, CHRONIC, ME),
+      pmpKeys.history({ ...FHIR, auth: { mode: 'bearer', token: 'secret-token-2' } }, CHRONIC, ME),
+      pmpKeys.history(SMART, CHRONIC, ME),
+      pmpKeys.history({ ...SMART, auth: { ...SMART.auth, clientId: 'c2' } }, CHRONIC, ME),
+      pmpKeys.history({ ...SMART, auth: { ...SMART.auth, privateKey: { ...SMART_KEY, d: 'private-d-2' } } }, CHRONIC, ME),
       pmpKeys.history(FHIR, { ...CHRONIC, birthDate: '1961-04-10' }, ME),
       pmpKeys.history(FHIR, CHRONIC, { prescriber: { name: 'Jordan Stubfield, MD' } }),
       pmpKeys.history(FHIR, CHRONIC, { ...ME, delegate: { name: 'Sam Delegate' } }),
@@ -31,6 +36,7 @@ describe('pmpKeys', () => {
 
   it('never puts the bearer token itself in a key', () => {
     expect(JSON.stringify(pmpKeys.history(FHIR, CHRONIC, ME))).not.toContain('secret-token-1');
+    expect(JSON.stringify(pmpKeys.history(SMART, CHRONIC, ME))).not.toContain('private-d-1');
   });
 
   it('files every history under the one prefix the panel clears', () => {

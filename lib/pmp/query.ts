@@ -16,7 +16,9 @@ function fingerprint(s: string): string {
 
 function sourceKey(connection: PmpConnection): string {
   if (connection.kind === 'bundled') return 'bundled';
-  return `fhir|${connection.baseUrl}|${connection.token ? fingerprint(connection.token) : ''}`;
+  const { auth } = connection;
+  const who = auth.mode === 'bearer' ? fingerprint(auth.token) : auth.mode === 'smart-backend' ? `smart:${auth.clientId}:${fingerprint(auth.privateKey.d)}` : '';
+  return `fhir|${connection.baseUrl}|${who}`;
 }
 
 /**

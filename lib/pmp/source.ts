@@ -1,7 +1,8 @@
 /** One entry point for a patient's PMP history, whichever source the settings name. */
 import type { PmpConnection } from '../storage/settings';
 import { fetchBundledHistory } from './bundled';
-import { fetchFhirHistory } from './client';
+import { fetchFhirHistory, type AccessTokenSource } from './client';
+import { accessTokenFromBackground } from './token-service';
 import type { PatientQuery, PmpHistory, Requester } from './history';
 
 /** Asks the configured PMP (bundled or FHIR) for the patient's history; failures are PmpErrors. */
@@ -9,9 +10,12 @@ export function fetchHistory(
   connection: PmpConnection,
   patient: PatientQuery,
   requester: Requester,
-  options: { signal?: AbortSignal; now?: Date } = {},
+  options: { signal?: AbortSignal; now?: Date; fetchImpl?: typeof fetch; accessToken?: AccessTokenSource } = {},
 ): Promise<PmpHistory> {
-  if (connection.kind === 'bundled') return fetchBundledHistory(patient, requester, options);
-  const { baseUrl, timeoutMs, token } = connection;
-  return fetchFhirHistory({ baseUrl, timeoutMs, ...(token ? { token } : {}) }, patient, requester, options);
+  const { accessToken, ...rest } = options;
+  if (connection.kind === 'bundled') return fetchBundledHistory(patient, requester, rest);
+  const { baseUrl, timeoutMs, auth } = connection;
+  // SMART tokens come from the background, which caches them across side panels.
+  const credentials = auth.mode === 'bearer' ? { token: auth.token } : auth.mode === 'smart-backend' ? { accessToken: accessToken ?? accessTokenFromBackground } : {};
+  return fetchFhirHistory({ baseUrl, timeoutMs, ...credentials }, patient, requester, rest);
 }

@@ -3,6 +3,7 @@ import { storage } from 'wxt/utils/storage';
 import { Role } from '../attestations/schema';
 import { DEFAULT_INDICATOR_SETTINGS, IndicatorSettings } from '../indicators/settings';
 import { ContinuousTherapySource } from '../rules/context';
+import { DEFAULT_SMART_SCOPE, PrivateJwk, isAcceptableTokenUrl } from '../pmp/smart';
 
 export const DEMO_PMP_URL = 'http://127.0.0.1:47810';
 export const DEMO_PMP_TOKEN = 'demo-token';
@@ -33,6 +34,33 @@ function isLoopback(url: string): boolean {
   }
 }
 
+/**
+ * How the extension signs in to a FHIR PDMP: not at all, a bearer token the PMP issued, or SMART
+ * Backend Services (client_credentials with a private_key_jwt assertion; lib/pmp/smart.ts). The
+ * private key lives here, in chrome.storage.local only (settingsItem is never sync storage).
+ */
+export const PmpAuth = z.discriminatedUnion(
+  'mode',
+  [
+    z.object({ mode: z.literal('none') }),
+    z.object({ mode: z.literal('bearer'), token: z.string().trim().min(1, 'Enter the bearer token the PMP issued') }),
+    z.object({
+      mode: z.literal('smart-backend'),
+      clientId: z.string().trim().min(1, 'Enter the client ID the PMP registered for this extension').max(200, 'A client ID has at most 200 characters'),
+      scope: z.string().trim().min(1, `Enter the scopes to ask for, e.g. ${DEFAULT_SMART_SCOPE}`),
+      /** Found through `<base>/.well-known/smart-configuration` when left out. */
+      tokenUrl: z
+        .string()
+        .trim()
+        .refine(isAcceptableTokenUrl, 'Enter the token URL as https://… (plain http only on this computer), or leave it empty to discover it')
+        .optional(),
+      privateKey: PrivateJwk,
+    }),
+  ],
+  { error: 'Choose how to sign in to the PMP' },
+);
+export type PmpAuth = z.infer<typeof PmpAuth>;
+
 /** A FHIR PDMP (US PDMP IG `$pdmp-history`) reached over the network. */
 export const FhirPmpConnection = z.object({
   kind: z.literal('fhir'),
@@ -41,11 +69,23 @@ export const FhirPmpConnection = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'Enter the PMP address, e.g. https://pmp.example.org/fhir' })
     .refine((u) => u.startsWith('https:') || isLoopback(u), 'Use https (plain http only for a server on this computer)'),
-  token: z.string().optional(),
+  auth: PmpAuth,
   timeoutMs: z.number().int().min(1000).max(120_000),
 });
 
-export const PmpConnection = z.discriminatedUnion('kind', [BundledPmpConnection, FhirPmpConnection]);
+/**
+ * Before version 3 a FHIR connection had an optional `token` instead of `auth`. Reading that
+ * shape wherever it turns up (an old stored value, a migration) keeps the connection working.
+ */
+export function upgradeFhirAuth(pmp: unknown): unknown {
+  if (typeof pmp !== 'object' || pmp === null || Array.isArray(pmp)) return pmp;
+  const v = pmp as Record<string, unknown>;
+  if (v.kind !== 'fhir' || 'auth' in v) return pmp;
+  const { token, ...rest } = v;
+  return { ...rest, auth: typeof token === 'string' && token.trim() ? { mode: 'bearer', token } : { mode: 'none' } };
+}
+
+export const PmpConnection = z.preprocess(upgradeFhirAuth, z.discriminatedUnion('kind', [BundledPmpConnection, FhirPmpConnection]));
 export type PmpConnection = z.infer<typeof PmpConnection>;
 export type FhirPmpConnection = z.infer<typeof FhirPmpConnection>;
 
@@ -97,7 +137,13 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /** The local demo server, as version 1 stored it: what the options page offers for "FHIR PDMP". */
-export const LOCAL_DEMO_PMP: FhirPmpConnection = { kind: 'fhir', label: 'Local demo PMP server', baseUrl: DEMO_PMP_URL, token: DEMO_PMP_TOKEN, timeoutMs: 10_000 };
+export const LOCAL_DEMO_PMP: FhirPmpConnection = {
+  kind: 'fhir',
+  label: 'Local demo PMP server',
+  baseUrl: DEMO_PMP_URL,
+  auth: { mode: 'bearer', token: DEMO_PMP_TOKEN },
+  timeoutMs: 10_000,
+};
 
 /**
  * Version 1 → 2: the PMP connection became a choice between the bundled PMP and a FHIR endpoint.
@@ -107,15 +153,26 @@ export const LOCAL_DEMO_PMP: FhirPmpConnection = { kind: 'fhir', label: 'Local d
 export function migrateSettingsV1(old: unknown): unknown {
   if (typeof old !== 'object' || old === null) return old;
   const v1 = old as Record<string, unknown>;
+  // Parsed with today's schema, which also reads the old `token` shape (upgradeFhirAuth).
   const pmp = PmpConnection.safeParse({ kind: 'fhir', ...(typeof v1.pmp === 'object' ? v1.pmp : {}) });
   return { ...v1, pmp: pmp.success ? pmp.data : DEFAULT_SETTINGS.pmp, indicators: DEFAULT_INDICATOR_SETTINGS };
+}
+
+/**
+ * Version 2 → 3: a FHIR connection's optional `token` became `auth` (none | bearer |
+ * smart-backend). A token becomes bearer auth, no token becomes none; the rest is kept as it was.
+ */
+export function migrateSettingsV2(old: unknown): unknown {
+  if (typeof old !== 'object' || old === null) return old;
+  const v2 = old as Record<string, unknown>;
+  return { ...v2, pmp: upgradeFhirAuth(v2.pmp) };
 }
 
 /** Settings live in local extension storage (never sync: it holds the PMP credentials). */
 export const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: DEFAULT_SETTINGS,
-  version: 2,
-  migrations: { 2: migrateSettingsV1 },
+  version: 3,
+  migrations: { 2: migrateSettingsV1, 3: migrateSettingsV2 },
 });
 
 /** Reads settings, falling back to defaults (field by field) when what is stored does not parse. */
@@ -132,4 +189,17 @@ export async function saveSettings(patch: Partial<Settings>): Promise<Settings> 
   const next = Settings.parse({ ...(await loadSettings()), ...patch });
   await settingsItem.setValue(next);
   return next;
+}
+
+/**
+ * "Reset settings" in the options page: every field of the settings item back to its default
+ * (identity, delegates, practice state and pack edits, PMP connection and its token, indicator
+ * and practice settings). Written through the item, like any save, so the stored version marker
+ * stays the one the migrations left (no migration re-runs on the defaults). The attestation log
+ * (IndexedDB) and the EHR sites and field mappings (their own storage keys) are not touched.
+ */
+export async function resetSettings(): Promise<Settings> {
+  const defaults = Settings.parse(DEFAULT_SETTINGS);
+  await settingsItem.setValue(defaults);
+  return defaults;
 }

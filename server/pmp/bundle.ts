@@ -234,8 +234,18 @@ export function capabilityStatement(baseUrl: string, authRequired: boolean): Rec
         ...(authRequired
           ? {
               security: {
-                service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] }],
-                description: 'Bearer token in the Authorization header',
+                // SMART's way of naming the token endpoint in the CapabilityStatement (next to .well-known/smart-configuration).
+                extension: [
+                  {
+                    url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+                    extension: [{ url: 'token', valueUri: `${baseUrl}/auth/token` }],
+                  },
+                ],
+                service: [
+                  { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] },
+                  { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] },
+                ],
+                description: 'Bearer token in the Authorization header: the demo token, or an access token from SMART Backend Services (client_credentials, private_key_jwt)',
               },
             }
           : {}),

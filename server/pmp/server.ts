@@ -13,6 +13,7 @@ import { findPatients, syntheticPatients } from '../../lib/pmp/synthetic';
 import type { SyntheticPatient } from '../../lib/pmp/synthetic';
 import { capabilityStatement, historyBundle, historyParameters, outcome, outcomeParameters } from './bundle';
 import { renderExpired, renderReport, ReportStore } from './report';
+import { SmartAuthority, smartConfiguration } from './smart';
 
 export const FaultMode = z.enum(['none', 'timeout', 'error500', 'malformed', 'wrong-patient', 'partial', 'fatal']);
 export type FaultMode = z.infer<typeof FaultMode>;
@@ -38,6 +39,10 @@ export interface PmpServerOptions {
   host?: string;
   /** 0 = a free port. */
   port?: number;
+  /** SMART Backend Services clients registered from the start (`{client_id, jwks}` each). */
+  smartClients?: unknown[];
+  /** Lifetime of the access tokens `/auth/token` issues; default 300 s. */
+  accessTokenTtlSeconds?: number;
 }
 
 export interface PmpServerHandle {
@@ -45,6 +50,10 @@ export interface PmpServerHandle {
   port: number;
   close(): Promise<void>;
   setFaults(f: FaultSettings): void;
+  /** Registers a SMART Backend Services client (`{client_id, jwks}`); throws on a bad key. */
+  registerClient(registration: unknown): void;
+  /** Removes a client and invalidates the tokens it was issued. */
+  revokeClient(clientId: string): boolean;
 }
 
 export const DEFAULT_TOKEN = 'demo-token';
@@ -97,6 +106,8 @@ export async function startPmpServer(options: PmpServerOptions = {}): Promise<Pm
   if (!isLoopbackHost(host)) throw new Error('The local PMP server only listens on a loopback address');
   const token = options.token === undefined ? DEFAULT_TOKEN : options.token;
   let faults: FaultSettings = FaultSettings.parse(options.faults ?? {});
+  const authority = new SmartAuthority(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds });
+  for (const c of options.smartClients ?? []) authority.register(c);
   const reports = new ReportStore();
   const waits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
@@ -155,8 +166,10 @@ export async function startPmpServer(options: PmpServerOptions = {}): Promise<Pm
     if (token === null) return true;
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
+    const presented = match?.[1]?.trim();
+    if (presented === undefined) return false;
     // Compare digests: equal length for timingSafeEqual, and no early exit on the first wrong byte.
-    return match?.[1] !== undefined && timingSafeEqual(digest(match[1].trim()), digest(token));
+    return timingSafeEqual(digest(presented), digest(token)) || authority.accepts(presented);
   };
 
   const handleHistory = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -229,12 +242,17 @@ export async function startPmpServer(options: PmpServerOptions = {}): Promise<Pm
     sendJson(req, res, 200, historyParameters(historyBundle(baseUrl, patient, fills, today), reportUrl, today, warning));
   };
 
-  const handleFaults = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  // Test hooks are for tools on this computer, never for a web page (which could register itself).
+  const requireLoopbackTool = (req: IncomingMessage, what: string): void => {
     const origin = req.headers.origin;
-    // Loopback only, and never from a web page (a page could otherwise switch faults on the demo).
     if (!isLoopbackPeer(req.socket.remoteAddress) || (origin !== undefined && !EXTENSION_ORIGIN.test(origin))) {
-      throw new HttpError(403, 'forbidden', 'Fault settings are only accepted from loopback tools');
+      throw new HttpError(403, 'forbidden', `${what} are only accepted from loopback tools`);
     }
+  };
+
+  const handleFaults = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Loopback only, and never from a web page (a page could otherwise switch faults on the demo).
+    requireLoopbackTool(req, 'Fault settings');
     if (req.method === 'GET') {
       sendJson(req, res, 200, faults);
       return;
@@ -249,6 +267,40 @@ export async function startPmpServer(options: PmpServerOptions = {}): Promise<Pm
     if (!parsed.success) throw new HttpError(400, 'invalid', 'Expected {"mode"?: string, "latencyMs"?: number}');
     faults = parsed.data;
     sendJson(req, res, 200, faults);
+  };
+
+  const handleClients = async (req: IncomingMessage, res: ServerResponse, clientId: string | undefined): Promise<void> => {
+    requireLoopbackTool(req, 'Client registrations');
+    if (req.method === 'DELETE' && clientId !== undefined) {
+      const known = authority.revoke(clientId);
+      sendJson(req, res, known ? 200 : 404, { client_id: clientId, revoked: known });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      throw new HttpError(400, 'structure', 'The body is not valid JSON');
+    }
+    try {
+      authority.register(body);
+    } catch (e) {
+      const message = e instanceof z.ZodError ? (e.issues[0]?.message ?? 'invalid') : e instanceof Error ? e.message : 'invalid';
+      throw new HttpError(400, 'invalid', `Expected {"client_id": string, "jwks": {"keys": [public JWK]}}: ${message}`);
+    }
+    sendJson(req, res, 201, { registered: true });
+  };
+
+  const handleToken = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req);
+    await sleep(faults.latencyMs ?? 0);
+    if (closed) return;
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    const answer =
+      type === 'application/x-www-form-urlencoded'
+        ? authority.token(new URLSearchParams(body), `${baseUrl}/auth/token`)
+        : { status: 400, body: { error: 'invalid_request', error_description: 'Send the token request as application/x-www-form-urlencoded' } };
+    send(req, res, answer.status, JSON.stringify(answer.body), 'application/json; charset=utf-8', { Pragma: 'no-cache' });
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -284,6 +336,20 @@ export async function startPmpServer(options: PmpServerOptions = {}): Promise<Pm
     if (path === '/metadata' && method === 'GET') {
       await sleep(faults.latencyMs ?? 0);
       sendJson(req, res, 200, capabilityStatement(baseUrl, token !== null));
+      return;
+    }
+    if (path === '/.well-known/smart-configuration' && method === 'GET') {
+      send(req, res, 200, JSON.stringify(smartConfiguration(baseUrl)), 'application/json; charset=utf-8');
+      return;
+    }
+    if (path === '/auth/token') {
+      if (method !== 'POST') throw new HttpError(405, 'not-supported', 'Use POST for the token endpoint');
+      await handleToken(req, res);
+      return;
+    }
+    const clients = /^\/__clients(?:\/([^/]+))?$/.exec(path);
+    if (clients && (method === 'POST' || method === 'DELETE')) {
+      await handleClients(req, res, clients[1]);
       return;
     }
     if (path === '/__health' && method === 'GET') {
@@ -329,6 +395,10 @@ export async function startPmpServer(options: PmpServerOptions = {}): Promise<Pm
     setFaults(f: FaultSettings): void {
       faults = FaultSettings.parse(f);
     },
+    registerClient(registration: unknown): void {
+      authority.register(registration);
+    },
+    revokeClient: (clientId: string): boolean => authority.revoke(clientId),
     close: async (): Promise<void> => {
       if (closed) return;
       closed = true;
