@@ -43,6 +43,9 @@ export function normalizeSigText(raw: string): string {
   if (s.includes('.')) {
     // q.6.h. / p.r.n. / b.i.d. -> q6h / prn / bid; a decimal such as 2.5 has no letter and is kept.
     s = s.replace(/\b(?:[a-z0-9]\.){1,4}[a-z0-9]\b\.?/g, (m) => (/[a-z]/.test(m) ? m.replace(/\./g, '') : m));
+    // A dot right after a letter ends an abbreviation ('q.6h', 'Q.12H', 'q.4-6h', OpenEMR's spelling):
+    // it is never the decimal point of what follows, so 'q.6h' is every 6 hours, not every 0.6.
+    s = s.replace(/([a-z])\.(?=\d)/g, '$1 ');
     s = s.replace(/(^|[^\d])\.(\d)/g, '$10.$2');
     s = s.replace(/\.(?!\d)/g, ' ');
   }
