@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getPack } from '@/lib/rules/packs';
 import { DEFAULT_SETTINGS, loadSettings, type Settings } from '@/lib/storage/settings';
 import { StateRules } from './state-rules';
@@ -147,5 +147,81 @@ describe('the state rules section of the options page', () => {
     set($('select[name="state"]') as HTMLSelectElement, 'NY');
     await click(Array.from(container.querySelectorAll('button')).find((b) => b.textContent === 'Use NY for this practice') ?? null);
     expect((await loadSettings()).state).toBe('NY');
+  });
+
+  describe('importing and exporting a pack as a JSON file', () => {
+    const fileInput = () => $('input[type="file"][name="pack-import"]') as HTMLInputElement;
+    const ct = () => JSON.parse(JSON.stringify(getPack('CT'))) as { rules: { id: string; type: string; hours?: number; intervalDays?: unknown }[] };
+
+    async function importFile(name: string, content: string): Promise<void> {
+      const input = fileInput();
+      Object.defineProperty(input, 'files', { configurable: true, value: [new File([content], name, { type: 'application/json' })] });
+      await act(async () => {
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+        await new Promise((r) => setTimeout(r, 20));
+      });
+    }
+
+    it.each([
+      [
+        'a rule whose interval is a word',
+        () => {
+          const pack = ct();
+          const rule = pack.rules.find((r) => r.type === 'periodic-review');
+          if (rule) rule.intervalDays = 'ninety';
+          return { text: JSON.stringify(pack), place: `rules[${String(rule ? pack.rules.indexOf(rule) : -1)}].intervalDays (rule "${rule?.id ?? ''}")`, why: 'expected number, received string' };
+        },
+      ],
+      ['a file that is not JSON', () => ({ text: 'state,rules\nCT,72', place: '', why: 'Not valid JSON' })],
+      ['a pack for another state', () => ({ text: JSON.stringify(getPack('NY')), place: '', why: "This pack is for NY; edit CT's pack here." })],
+      ['a pack with no version', () => ({ text: JSON.stringify({ ...getPack('CT'), version: undefined }), place: 'version', why: 'expected string' })],
+    ])('refuses %s, naming the field, and changes nothing', async (_name, make) => {
+      render();
+      const box = $('textarea') as HTMLTextAreaElement;
+      const before = box.value;
+      const { text, place, why } = make();
+      await importFile('ct-pack.json', text);
+      const alert = $('.sr-edit [role="alert"]')?.textContent ?? '';
+      expect(alert).toContain('ct-pack.json was not imported, nothing changed.');
+      expect(alert).toContain(place);
+      expect(alert).toContain(why);
+      expect((await loadSettings()).packEdits).toEqual({});
+      expect(box.value).toBe(before);
+      expect(fileInput().value).toBe('');
+    });
+
+    it('imports a good pack: a raised threshold is saved as an administrator edit', async () => {
+      render();
+      const pack = ct();
+      const rule = pack.rules.find((r) => r.type === 'supply-over');
+      if (!rule) throw new Error('CT has a supply rule');
+      rule.hours = 120;
+      await importFile('ct-120h.json', JSON.stringify(pack));
+      expect($('.sr-edit [role="alert"]')).toBeNull();
+      const stored = (await loadSettings()).packEdits.CT as { rules: { id: string; hours?: number }[]; provenance: { kind: string } };
+      expect(stored.rules.find((r) => r.id === rule.id)?.hours).toBe(120);
+      expect(stored.provenance.kind).toBe('admin');
+    });
+
+    it('exports the pack in force as a JSON file that imports back', async () => {
+      const blobs: Blob[] = [];
+      vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+        blobs.push(b as Blob);
+        return 'blob:pack';
+      });
+      vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+      let download = '';
+      vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+        download = this.download;
+      });
+      render();
+      await click(Array.from(container.querySelectorAll('button')).find((b) => b.textContent === "Export CT's pack (JSON)") ?? null);
+      expect(download).toBe(`pmp-check-pack-CT-${getPack('CT').version}.json`);
+      const exported = await blobs[0]?.text();
+      expect(JSON.parse(exported ?? 'null')).toEqual(JSON.parse(JSON.stringify(getPack('CT'))));
+      await importFile(download, exported ?? '');
+      expect($('.sr-edit [role="alert"]')).toBeNull();
+      expect((await loadSettings()).packEdits.CT).toBeDefined();
+    });
   });
 });

@@ -33,7 +33,9 @@ const STYLE = `
 .sr-status { font-weight: 700; }
 .sr-status.due { color: #9a3412; } .sr-status.reviewed, .sr-status.not-required { color: #166534; } .sr-status.undetermined, .sr-status.pmp-unavailable { color: #374151; }
 .sr-advisory { background: #fefce8; border: 1px solid #facc15; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
-.sr-edit textarea { width: 100%; min-height: 260px; font-family: ui-monospace, monospace; font-size: 12px; }
+.sr-edit textarea { width: 100%; box-sizing: border-box; min-height: 260px; font-family: ui-monospace, monospace; font-size: 12px; }
+.sr-edit { margin-top: 12px; }
+.sr-edit .sr-pick { margin-top: 8px; }
 .sr-diff { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
 .sr-diff th, .sr-diff td { text-align: left; vertical-align: top; padding: 4px 6px; border-bottom: 1px solid #e5e7eb; }
 `;
@@ -340,6 +342,33 @@ function TryOrder({ pack, settings, today }: { pack: StatePack; settings: Settin
   );
 }
 
+/** Where an issue is, readably: `rules[1].intervalDays (rule "ct-periodic")`. */
+function issuePlace(path: readonly PropertyKey[], raw: unknown): string {
+  let place = '';
+  for (const key of path) place += typeof key === 'number' ? `[${String(key)}]` : `${place ? '.' : ''}${String(key)}`;
+  const [list, index] = path;
+  if ((list === 'rules' || list === 'limits') && typeof index === 'number' && typeof raw === 'object' && raw !== null) {
+    const item = (raw as Record<string, unknown>)[list];
+    const id = Array.isArray(item) ? (item[index] as { id?: unknown } | undefined)?.id : undefined;
+    if (typeof id === 'string') place += ` (${list === 'rules' ? 'rule' : 'limit'} "${id}")`;
+  }
+  return place || 'pack';
+}
+
+/** Checks an edited or imported pack for `state`: the pack, or what is wrong with it, field by field. */
+function checkPack(text: string, state: string): { pack: StatePack } | { error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { error: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const parsed = StatePack.safeParse(raw);
+  if (!parsed.success) return { error: parsed.error.issues.slice(0, 5).map((i) => `${issuePlace(i.path, raw)}: ${i.message}`).join('; ') };
+  if (parsed.data.state !== state) return { error: `This pack is for ${parsed.data.state}; edit ${state}'s pack here.` };
+  return { pack: parsed.data };
+}
+
 function EditPack({ pack, settings, edited }: { pack: StatePack; settings: Settings; edited: boolean }) {
   const qc = useQueryClient();
   const [text, setText] = useState(() => JSON.stringify(pack, null, 2));
@@ -349,29 +378,54 @@ function EditPack({ pack, settings, edited }: { pack: StatePack; settings: Setti
     onSuccess: () => qc.invalidateQueries({ queryKey: settingsKeys.all }),
   });
 
-  function onSave() {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      setError(`Not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    const parsed = StatePack.safeParse(raw);
-    if (!parsed.success) {
-      setError(parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'pack'}: ${i.message}`).join('; '));
-      return;
-    }
-    if (parsed.data.state !== pack.state) {
-      setError(`This pack is for ${parsed.data.state}; edit ${pack.state}'s pack here.`);
-      return;
-    }
+  function commit(checked: StatePack) {
     setError(null);
     const stamped: StatePack =
-      parsed.data.provenance.kind === 'admin'
-        ? parsed.data
-        : { ...parsed.data, provenance: { ...parsed.data.provenance, kind: 'admin', statement: `Edited by an administrator on ${new Date().toISOString().slice(0, 10)}. ${parsed.data.provenance.statement}` } };
+      checked.provenance.kind === 'admin'
+        ? checked
+        : { ...checked, provenance: { ...checked.provenance, kind: 'admin', statement: `Edited by an administrator on ${new Date().toISOString().slice(0, 10)}. ${checked.provenance.statement}` } };
     save.mutate({ ...settings.packEdits, [pack.state]: stamped });
+  }
+
+  function onSave() {
+    const checked = checkPack(text, pack.state);
+    if ('error' in checked) setError(checked.error);
+    else commit(checked.pack);
+  }
+
+  /** A pack from a file: checked like an edit; a file that does not pass changes nothing. */
+  function onImport(input: HTMLInputElement) {
+    const file = input.files?.[0];
+    if (!file) return;
+    file
+      .text()
+      .then((content) => {
+        const checked = checkPack(content, pack.state);
+        if ('error' in checked) {
+          setError(`${file.name} was not imported, nothing changed. ${checked.error}`);
+          return;
+        }
+        setText(JSON.stringify(checked.pack, null, 2));
+        commit(checked.pack);
+      })
+      .catch((e: unknown) => {
+        setError(`${file.name} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      })
+      .finally(() => {
+        // The same file can be chosen again after it is fixed.
+        input.value = '';
+      });
+  }
+
+  function onExport() {
+    const url = URL.createObjectURL(new Blob([JSON.stringify(pack, null, 2)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `pmp-check-pack-${pack.state}-${pack.version}.json`;
+    a.click();
+    setTimeout(() => {
+      URL.revokeObjectURL(url);
+    }, 1000);
   }
 
   function onRestore() {
@@ -383,8 +437,8 @@ function EditPack({ pack, settings, edited }: { pack: StatePack; settings: Setti
     <details className="sr-edit">
       <summary>Edit this pack (administrators)</summary>
       <p className="hint">
-        The pack is data: change a threshold, switch a rule off (<code>"enabled": false</code>) or add one, then save. It is checked before it is used; the
-        shipped pack stays one click away.
+        The pack is data: change a threshold, switch a rule off (<code>"enabled": false</code>) or add one, then save, or import a pack exported earlier. It is
+        checked before it is used; the shipped pack stays one click away.
       </p>
       <textarea aria-label={`${pack.name} pack as JSON`} value={text} onChange={(e) => { setText(e.target.value); }} spellCheck={false} />
       <div className="sr-pick">
@@ -397,6 +451,15 @@ function EditPack({ pack, settings, edited }: { pack: StatePack; settings: Setti
           </button>
         )}
         {save.isSuccess && !error && <span className="saved">Saved ✓</span>}
+      </div>
+      <div className="sr-pick sr-files">
+        <label>
+          Import a pack (JSON file)
+          <input type="file" name="pack-import" accept="application/json,.json" onChange={(e) => { onImport(e.currentTarget); }} disabled={save.isPending} />
+        </label>
+        <button type="button" className="secondary" onClick={onExport}>
+          Export {pack.state}'s pack (JSON)
+        </button>
       </div>
       {error && (
         <p className="field-error" role="alert">

@@ -1,3 +1,4 @@
+import '@/lib/zod-config'; // first: zod without eval, set before any schema is built
 import { runMapperFrame } from '@/lib/ehr/mapper-frame';
 
 // The field mapper, injected into every frame of an EHR tab only when an admin starts it

@@ -1,3 +1,4 @@
+import '@/lib/zod-config'; // first: zod without eval, set before any schema is built
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -111,7 +111,7 @@ describe('EHR sites granted at run time, in Chromium', () => {
     expect(text).not.toMatch(/Testwell|Morgan|1961|MRN-100234|oxycodone/i);
     const file = shot('ehr-sites-import.json');
     writeFileSync(file, JSON.stringify({ ...exported, mappings: [...exported.mappings, { origin: 'https://bad.example', fields: {} }] }));
-    await options.locator('input[type=file][accept="application/json,.json"]').setInputFiles(file);
+    await options.getByLabel('Import mappings (JSON)').setInputFiles(file);
     const report = options.getByTestId('import-report');
     await report.filter({ hasText: 'Imported 1 mapping(s).' }).waitFor();
     await expect(report.innerText()).resolves.toContain('(https://bad.example)');
