@@ -1,16 +1,12 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { PmpDatabase } from '@/lib/attestations/db';
 import { buildLogExport, logExportText } from '@/lib/attestations/export-json';
 import { AttestationRepository } from '@/lib/attestations/repository';
 import type { Attestation } from '@/lib/attestations/schema';
 import { delegateDraft, draft } from '@/lib/attestations/test-helpers';
 import { DEFAULT_SETTINGS, type Settings } from '@/lib/storage/settings';
+import { buttonNamed, interact, render as renderUi, until } from '@/test/react';
 import { AttestationLog } from './attestation-log';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 // The component opens the extension's own database ('pmp-check'); the tests write to it too.
 const db = new PmpDatabase();
@@ -18,28 +14,11 @@ let clock = new Date('2026-11-22T15:00:00Z');
 const repo = new AttestationRepository(db, () => clock, { retryDelaysMs: [0], setTimer: () => undefined });
 const settings: Settings = { ...DEFAULT_SETTINGS, identity: { userId: 'u1', name: 'Dr. Avery Quill', role: 'prescriber' } };
 let container: HTMLDivElement;
-let root: Root;
 
 async function render(): Promise<void> {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  await act(async () => {
-    root.render(
-      <QueryClientProvider client={qc}>
-        <AttestationLog settings={settings} />
-      </QueryClientProvider>,
-    );
-    await Promise.resolve();
-  });
+  ({ container } = await renderUi(<AttestationLog settings={settings} />));
 }
 const text = (testId: string) => container.querySelector(`[data-testid="${testId}"]`)?.textContent ?? '';
-async function until(check: () => void): Promise<void> {
-  await act(async () => {
-    await vi.waitFor(check, { timeout: 4000 });
-  });
-}
 function select(label: string): HTMLSelectElement {
   const l = [...container.querySelectorAll('label')].find((x) => x.textContent.trim() === label);
   const s = l ? container.querySelector(`[id="${l.htmlFor}"]`) : null;
@@ -47,7 +26,7 @@ function select(label: string): HTMLSelectElement {
   return s;
 }
 function button(name: RegExp): HTMLButtonElement {
-  const b = [...container.querySelectorAll('button')].find((x) => name.test(x.textContent));
+  const b = buttonNamed(container, name);
   if (!b) throw new Error(`no button ${String(name)}`);
   return b;
 }
@@ -55,12 +34,6 @@ function button(name: RegExp): HTMLButtonElement {
 beforeEach(async () => {
   clock = new Date('2026-11-22T15:00:00Z');
   await Promise.all([db.attestations.clear(), db.meta.clear(), db.outbox.clear(), db.chains.clear(), db.imported.clear()]);
-});
-afterEach(() => {
-  act(() => {
-    root.unmount();
-  });
-  container.remove();
 });
 
 describe('AttestationLog (options page)', () => {
@@ -72,20 +45,18 @@ describe('AttestationLog (options page)', () => {
       expect(text('chain-status')).toBe('2 record(s) in 1 log(s); hash chain intact ✓');
     });
     expect(container.querySelectorAll('[data-testid="log-row"]')).toHaveLength(2);
-    await act(async () => {
+    await interact(() => {
       const s = select('Outcome');
       s.value = 'declined';
       s.dispatchEvent(new Event('change', { bubbles: true }));
-      await Promise.resolve();
     });
     expect(text('log-count')).toMatch(/^Showing 1 of 2 record\(s\) — outcome declined/);
     expect(container.querySelector('[data-testid="log-row"]')?.textContent).toContain('Declined: Order cancelled');
-    await act(async () => {
+    await interact(() => {
       button(/Clear filters/).click();
       const s = select('Delegate');
       s.value = 'Sam Nurse';
       s.dispatchEvent(new Event('change', { bubbles: true }));
-      await Promise.resolve();
     });
     expect(text('log-count')).toMatch(/^Showing 1 of 2/);
   });
@@ -115,10 +86,9 @@ describe('AttestationLog (options page)', () => {
     const input = container.querySelector<HTMLInputElement>('input[type="file"]');
     if (!input) throw new Error('no file input');
     const pick = async (name: string, body: string) => {
-      await act(async () => {
+      await interact(() => {
         Object.defineProperty(input, 'files', { value: [new File([body], name, { type: 'application/json' })], configurable: true });
         input.dispatchEvent(new Event('change', { bubbles: true }));
-        await Promise.resolve();
       });
     };
     await pick('forged.json', logExportText(forged));
@@ -145,13 +115,11 @@ describe('AttestationLog (options page)', () => {
     await until(() => {
       expect(text('retention-preview')).toMatch(/^1 record\(s\) are older than 6 years/);
     });
-    await act(async () => {
+    await interact(() => {
       button(/Purge records older than 6 years/).click();
-      await Promise.resolve();
     });
-    await act(async () => {
+    await interact(() => {
       button(/Purge 1 record\(s\) now/).click();
-      await Promise.resolve();
     });
     await until(() => {
       expect(container.textContent).toContain('Purged 1 record(s); the log still verifies from its checkpoint.');
@@ -167,9 +135,8 @@ describe('AttestationLog (options page)', () => {
     await until(() => {
       expect(container.querySelector('.warning')?.textContent).toMatch(/^1 attestation\(s\) accepted but not yet written/);
     });
-    await act(async () => {
+    await interact(() => {
       button(/Retry now/).click();
-      await Promise.resolve();
     });
     await until(() => {
       expect(container.querySelector('.warning')).toBeNull();

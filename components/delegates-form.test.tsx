@@ -1,49 +1,27 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, loadSettings, type Settings } from '@/lib/storage/settings';
+import { buttonNamed, interact, render as renderUi, typeInto, until } from '@/test/react';
 import { DelegatesForm } from './delegates-form';
 import { initialPrescriber } from './prescriber-picker';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
 let container: HTMLDivElement;
-let root: Root;
 const delegate: Settings = { ...DEFAULT_SETTINGS, identity: { userId: 'u2', name: 'Sam Nurse', role: 'delegate' } };
 
 async function render(settings: Settings): Promise<void> {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root.render(
-      <QueryClientProvider client={new QueryClient()}>
-        <DelegatesForm settings={settings} />
-      </QueryClientProvider>,
-    );
-    await Promise.resolve();
-  });
+  ({ container } = await renderUi(<DelegatesForm settings={settings} />));
 }
-afterEach(() => {
-  act(() => {
-    root.unmount();
-  });
-  container.remove();
-});
 
 function type(label: string, value: string, index = 0): void {
   const inputs = [...container.querySelectorAll('label')].filter((l) => l.firstChild?.textContent?.trim() === label).map((l) => l.querySelector('input'));
   const input = inputs[index];
   if (!input) throw new Error(`no input ${label}`);
-  // React tracks the value it set; the native setter makes the change visible to onChange.
-  Reflect.set(HTMLInputElement.prototype, 'value', value, input);
-  input.dispatchEvent(new Event('input', { bubbles: true }));
+  typeInto(input, value);
 }
 async function click(name: string): Promise<void> {
-  await act(async () => {
-    [...container.querySelectorAll('button')].find((b) => b.textContent.trim() === name)?.click();
-    await Promise.resolve();
+  const button = buttonNamed(container, name);
+  if (!button) throw new Error(`no button ${name}`);
+  await interact(() => {
+    button.click();
   });
 }
 
@@ -51,32 +29,27 @@ describe('DelegatesForm', () => {
   it('refuses a bad NPI or DEA number, saving nothing; saves a good list', async () => {
     await render(delegate);
     expect(container.textContent).toContain('You review as a delegate');
-    await act(async () => {
+    await interact(() => {
       type("Prescriber's name", 'Dr. Avery Quill');
       type('NPI', '123');
       type('DEA number', 'nope');
-      await Promise.resolve();
     });
     await click('Save prescribers');
     expect(container.textContent).toContain('An NPI has 10 digits');
     expect(container.textContent).toContain('A DEA number is 2 letters and 7 digits');
     expect((await loadSettings()).supervisingPrescribers).toEqual([]);
 
-    await act(async () => {
+    await interact(() => {
       type('NPI', '1234567893');
       type('DEA number', 'aq1234563');
-      await Promise.resolve();
     });
     await click('Add a prescriber');
-    await act(async () => {
+    await interact(() => {
       type("Prescriber's name", 'Dr. Rowan Vale', 1);
-      await Promise.resolve();
     });
     await click('Save prescribers');
-    await act(async () => {
-      await vi.waitFor(() => {
-        expect(container.textContent).toContain('Prescribers saved ✓');
-      });
+    await until(() => {
+      expect(container.textContent).toContain('Prescribers saved ✓');
     });
     expect((await loadSettings()).supervisingPrescribers).toEqual([
       { name: 'Dr. Avery Quill', npi: '1234567893', dea: 'AQ1234563' },
@@ -87,10 +60,9 @@ describe('DelegatesForm', () => {
   it('refuses the same prescriber twice', async () => {
     await render(delegate);
     await click('Add a prescriber');
-    await act(async () => {
+    await interact(() => {
       type("Prescriber's name", 'Dr. Avery Quill', 0);
       type("Prescriber's name", 'dr. avery quill', 1);
-      await Promise.resolve();
     });
     await click('Save prescribers');
     expect(container.textContent).toContain('Each prescriber once, please');

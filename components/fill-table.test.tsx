@@ -1,10 +1,8 @@
 import { act } from 'react';
-import { createRoot } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fill } from '@/lib/pmp/history';
+import { renderNow } from '@/test/react';
 import { FillTable } from './fill-table';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const fill = (id: string, dispensedOn: string, drug: string, prescriber: string): Fill => ({
   id,
@@ -21,18 +19,9 @@ const FILLS = [fill('a', '2026-10-01', 'Oxycodone 5 mg', 'Zed, MD'), fill('b', '
 let container: HTMLDivElement;
 
 function render(fills: readonly Fill[]) {
-  container = document.createElement('div');
-  document.body.append(container);
-  const root = createRoot(container);
-  act(() => {
-    root.render(<FillTable fills={fills} />);
-  });
+  container = renderNow(<FillTable fills={fills} />, { query: false }).container;
 }
 const firstDrugs = () => [...container.querySelectorAll('tbody tr')].map((r) => r.children[1]?.textContent);
-
-afterEach(() => {
-  container.remove();
-});
 
 describe('FillTable', () => {
   it('says so when the PMP has no fills', () => {

@@ -1,12 +1,8 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ReviewToDo } from '@/lib/attestations/todo';
 import { DEFAULT_SETTINGS, type Settings } from '@/lib/storage/settings';
+import { interact, render as renderUi, until } from '@/test/react';
 import { ReviewsToDo } from './reviews-to-do';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const send = vi.hoisted(() => vi.fn());
 vi.mock('@/lib/messaging/client', () => ({ send }));
@@ -26,32 +22,13 @@ const item = (prescriber: string, mrn: string, status: ReviewToDo['status']): Re
 });
 
 let container: HTMLDivElement;
-let root: Root;
 async function render(settings: Settings): Promise<void> {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root.render(
-      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-        <ReviewsToDo settings={settings} />
-      </QueryClientProvider>,
-    );
-    await Promise.resolve();
-  });
-  await act(async () => {
-    await vi.waitFor(() => {
-      expect(container.textContent).toMatch(/Reviews to do/);
-      expect(container.textContent).not.toContain('Loading');
-    });
+  ({ container } = await renderUi(<ReviewsToDo settings={settings} />));
+  await until(() => {
+    expect(container.textContent).toMatch(/Reviews to do/);
+    expect(container.textContent).not.toContain('Loading');
   });
 }
-afterEach(() => {
-  act(() => {
-    root.unmount();
-  });
-  container.remove();
-});
 
 const delegate: Settings = { ...DEFAULT_SETTINGS, identity: { userId: 'u2', name: 'Sam Nurse', role: 'delegate' }, supervisingPrescribers: [{ name: 'Dr. Avery Quill' }] };
 
@@ -63,9 +40,8 @@ describe('ReviewsToDo', () => {
     const rows = () => [...container.querySelectorAll('[data-testid="todo-row"]')].map((r) => r.textContent);
     expect(rows()).toHaveLength(1);
     expect(rows()[0]).toMatch(/^Overdue .*MRN-1 · MT · 1961-04-09Dr\. Avery Quill/);
-    await act(async () => {
+    await interact(() => {
       container.querySelector<HTMLInputElement>('input[type="checkbox"]')?.click();
-      await Promise.resolve();
     });
     expect(rows()).toHaveLength(2);
   });

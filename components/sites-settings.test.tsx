@@ -1,15 +1,10 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { loadMappings, loadSites } from '@/lib/ehr/site-store';
+import { buttonNamed, interact, renderNow, typeInto } from '@/test/react';
 import { SitesSettings } from './sites-settings';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
 let container: HTMLDivElement;
-let root: Root;
 let granted: Set<string>;
 let answerRequest: boolean;
 const perms = {
@@ -29,39 +24,20 @@ beforeEach(() => {
   answerRequest = true;
   for (const f of Object.values(perms)) f.mockClear();
   Object.assign(fakeBrowser.permissions, perms);
-  container = document.createElement('div');
-  document.body.replaceChildren(container);
-  root = createRoot(container);
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  act(() => {
-    root.render(
-      <QueryClientProvider client={qc}>
-        <SitesSettings />
-      </QueryClientProvider>,
-    );
-  });
-});
-afterEach(() => {
-  act(() => {
-    root.unmount();
-  });
+  ({ container } = renderNow(<SitesSettings />));
 });
 
 const text = () => container.textContent;
-const byName = (name: string) => [...container.querySelectorAll('button')].find((b) => b.textContent === name || b.getAttribute('aria-label') === name);
+const byName = (name: string) => buttonNamed(container, name);
 
 async function addSite(address: string): Promise<void> {
   const input = container.querySelector<HTMLInputElement>('input[name="ehr-origin"]');
   if (!input) throw new Error('no address box');
-  act(() => {
-    // React tracks the value it set; the prototype's setter makes it see this as typing.
-    const proto = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
-    proto?.set?.call(input, address);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
+  await interact(() => {
+    typeInto(input, address);
   });
-  await act(async () => {
+  await interact(() => {
     container.querySelector('form')?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-    await Promise.resolve();
   });
 }
 
@@ -106,9 +82,8 @@ describe('the options page\'s EHR sites', () => {
   it('removes a site and gives its permission back', async () => {
     await addSite('https://ehr.example.org');
     await vi.waitFor(() => byName('Remove https://ehr.example.org'));
-    await act(async () => {
+    await interact(() => {
       byName('Remove https://ehr.example.org')?.click();
-      await Promise.resolve();
     });
     await vi.waitFor(() => {
       expect(text()).toContain('Removed https://ehr.example.org');
@@ -125,9 +100,8 @@ describe('the options page\'s EHR sites', () => {
     }) as never);
     await addSite('https://ehr.example.org');
     await vi.waitFor(() => byName('Map fields on https://ehr.example.org'));
-    await act(async () => {
+    await interact(() => {
       byName('Map fields on https://ehr.example.org')?.click();
-      await Promise.resolve();
     });
     await vi.waitFor(() => {
       expect(container.querySelector('[role="alert"]')?.textContent).toBe('Open https://ehr.example.org in a tab first, then map its fields.');
@@ -148,9 +122,8 @@ describe('field mappings in the options page', () => {
     if (!input) throw new Error('no file input');
     const file = new File([content], 'mappings.json', { type: 'application/json' });
     Object.defineProperty(input, 'files', { value: [file], configurable: true });
-    await act(async () => {
+    await interact(() => {
       input.dispatchEvent(new Event('change', { bubbles: true }));
-      await Promise.resolve();
     });
   }
 
@@ -185,14 +158,13 @@ describe('field mappings in the options page', () => {
     await vi.waitFor(() => {
       expect(byName('Export mappings (JSON)')?.disabled).toBe(false);
     });
-    act(() => {
+    await interact(() => {
       byName('Export mappings (JSON)')?.click();
     });
     const exported = JSON.parse(await (created[0] as Blob).text()) as { mappings: { origin: string }[] };
     expect(exported.mappings.map((m) => m.origin)).toEqual(['https://a.example']);
-    await act(async () => {
+    await interact(() => {
       byName('Remove the mapping for https://a.example')?.click();
-      await Promise.resolve();
     });
     await vi.waitFor(() => {
       expect(text()).toContain('No field mappings yet.');

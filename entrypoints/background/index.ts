@@ -1,8 +1,11 @@
+import '@/lib/zod-config'; // first: zod without eval, set before any schema is built
 import { PmpDatabase } from '@/lib/attestations/db';
 import { AttestationRepository } from '@/lib/attestations/repository';
 import { createEhrHandlers, serveEvaluatePort, watchSites } from '@/lib/ehr/background';
 import { Envelope } from '@/lib/messaging/protocol';
 import { isOwnSender, listen } from '@/lib/messaging/server';
+import { createTokenHandlers } from '@/lib/pmp/token-service';
+import { loadSettings } from '@/lib/storage/settings';
 import { createHandlers, openPanelNow } from './handlers';
 
 export default defineBackground(() => {
@@ -19,7 +22,9 @@ export default defineBackground(() => {
       return { seq: r.seq, createdAt: r.createdAt };
     },
   });
-  listen({ ...core, ...ehr }, (message, sender) => {
+  // SMART Backend Services access tokens, cached in this worker's memory.
+  const pmpTokens = createTokenHandlers({ loadConnection: async () => (await loadSettings()).pmp });
+  listen({ ...core, ...ehr, ...pmpTokens }, (message, sender) => {
     const env = Envelope.safeParse(message);
     if (env.success && env.data.type === 'openPanel' && isOwnSender(sender)) openPanelNow(sender);
   });

@@ -1,3 +1,4 @@
+import '@/lib/zod-config'; // first: zod without eval, set before any schema is built
 import { startContent } from '@/lib/ehr/content';
 
 export default defineContentScript({

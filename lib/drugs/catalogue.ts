@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
 import { DEMO_NDC, DEMO_RXCUI, normalizeNdc, type CodeTarget } from './codes';
 import { ENTRIES, type CatalogueEntry } from './entries';
 import { KNOWN_UNCONTROLLED, type KnownUncontrolled } from './look-alikes';
@@ -7,11 +7,11 @@ import { deletionKeys, drugTokens, nameKey, withinOneEdit } from './text';
 
 export const Classification = z.object({
   controlled: z.boolean(),
-  schedule: Schedule.optional(),
-  ingredient: z.string().optional(),
-  drugClass: DrugClass.optional(),
-  matched: z.string().optional(),
-  source: z.string().optional(),
+  schedule: z.optional(Schedule),
+  ingredient: z.optional(z.string()),
+  drugClass: z.optional(DrugClass),
+  matched: z.optional(z.string()),
+  source: z.optional(z.string()),
   opioid: z.boolean(),
   benzodiazepine: z.boolean(),
 });

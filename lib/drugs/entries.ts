@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
 import { DrugClass, Schedule } from './schedule';
 
 /**
@@ -24,26 +24,26 @@ import { DrugClass, Schedule } from './schedule';
  * time a substance is added; the paragraph letter is what stays stable.
  */
 export const CatalogueEntry = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/),
-  ingredient: z.string().regex(/^[a-z0-9 -]+$/),
-  formulation: z.string().min(1),
+  id: z.string().check(z.regex(/^[a-z0-9-]+$/)),
+  ingredient: z.string().check(z.regex(/^[a-z0-9 -]+$/)),
+  formulation: z.string().check(z.minLength(1)),
   drugClass: DrugClass,
   /** null: a federally exempted product (the source says which exemption). */
-  schedule: Schedule.nullable(),
-  source: z.string().regex(/^21 CFR 1308\.\d\d/),
-  names: z.array(z.string().min(2)),
-  rules: z
-    .array(
+  schedule: z.nullable(Schedule),
+  source: z.string().check(z.regex(/^21 CFR 1308\.\d\d/)),
+  names: z.array(z.string().check(z.minLength(2))),
+  rules: z.optional(
+    z.array(
       z.object({
-        name: z.string().min(2),
-        requires: z.array(z.array(z.string().min(1)).min(1)).optional(),
-        excludes: z.array(z.string().min(1)).optional(),
+        name: z.string().check(z.minLength(2)),
+        requires: z.optional(z.array(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))),
+        excludes: z.optional(z.array(z.string().check(z.minLength(1)))),
       }),
-    )
-    .optional(),
+    ),
+  ),
   /** Set when the class alone does not say whether rules should treat it as an opioid. */
-  opioid: z.boolean().optional(),
-  note: z.string().optional(),
+  opioid: z.optional(z.boolean()),
+  note: z.optional(z.string()),
 });
 export type CatalogueEntry = z.infer<typeof CatalogueEntry>;
 

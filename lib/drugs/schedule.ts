@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
 
 /** Federal schedules a prescriber can write for (Schedule I has no accepted medical use). */
 export const Schedule = z.enum(['CII', 'CIII', 'CIV', 'CV']);

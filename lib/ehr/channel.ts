@@ -1,18 +1,19 @@
 import { browser, type Browser } from 'wxt/browser';
-import { z } from 'zod';
-import { PROTOCOL, Reply, type RequestOf, type ResponseOf } from '../messaging/protocol';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
+import { CONTENT_PROTOCOL, Reply } from '../messaging/content-protocol';
+import type { RequestOf, ResponseOf } from '../messaging/protocol';
 
 /**
  * "evaluate" over one long-lived port per frame. The prompt follows the typing, so this is the
  * content script's most frequent message; a port reuses one channel where runtime.sendMessage
  * opens a new one each time, which on a keystroke costs the page more than everything else the
- * content script does. Same schemas as every other message (lib/messaging/protocol.ts), parsed
- * at both ends.
+ * content script does. Same schemas as every other message (lib/messaging/content-protocol.ts),
+ * parsed at both ends.
  */
 export const EVALUATE_PORT = 'pmp-check:evaluate';
 
-export const PortRequest = z.object({ id: z.number().int().nonnegative(), data: z.unknown() });
-export const PortReply = z.object({ id: z.number().int().nonnegative(), reply: Reply });
+export const PortRequest = z.object({ id: z.int().check(z.nonnegative()), data: z.unknown() });
+export const PortReply = z.object({ id: z.int().check(z.nonnegative()), reply: Reply });
 
 type Port = Browser.runtime.Port;
 
@@ -49,7 +50,7 @@ export function evaluateChannel(connect: () => Port = () => browser.runtime.conn
         waiter.reject(new Error(reply.error));
         return;
       }
-      const value = PROTOCOL.evaluate.response.safeParse(reply.value);
+      const value = CONTENT_PROTOCOL.evaluate.response.safeParse(reply.value);
       if (value.success) waiter.resolve(value.data);
       else waiter.reject(new Error('No valid answer to "evaluate"'));
     });
@@ -79,7 +80,7 @@ export function evaluateChannel(connect: () => Port = () => browser.runtime.conn
 
   return {
     async evaluate(req) {
-      const data = PROTOCOL.evaluate.request.parse(req);
+      const data = CONTENT_PROTOCOL.evaluate.request.parse(req);
       try {
         return await once(data);
       } catch (e) {

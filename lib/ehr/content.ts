@@ -1,6 +1,5 @@
 import { browser } from 'wxt/browser';
-import { send } from '../messaging/client';
-import { listen } from '../messaging/server';
+import { listen, send } from '../messaging/content-client';
 import type { PageLocation } from './adapter';
 import { pickAdapter } from './adapters';
 import { evaluateChannel } from './channel';

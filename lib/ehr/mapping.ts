@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
 import { Origin } from './origin';
 
 /**
@@ -30,8 +30,8 @@ export const FIELD_LABELS: Readonly<Record<MappedFieldName, string>> = {
  * `label` is the field's label text as the page shows it, used when the selector stops matching.
  */
 export const FieldLocator = z.object({
-  path: z.array(z.string().min(1).max(400)).min(1).max(6),
-  label: z.string().max(80).optional(),
+  path: z.array(z.string().check(z.minLength(1), z.maxLength(400))).check(z.minLength(1), z.maxLength(6)),
+  label: z.optional(z.string().check(z.maxLength(80))),
 });
 export type FieldLocator = z.infer<typeof FieldLocator>;
 
@@ -39,15 +39,15 @@ export const FieldMapping = z.object({
   version: z.literal(1),
   origin: Origin,
   /** Only pages under this path (e.g. "/erx/"); all pages of the origin when absent. */
-  pathPrefix: z.string().startsWith('/').max(200).optional(),
+  pathPrefix: z.optional(z.string().check(z.startsWith('/'), z.maxLength(200))),
   fields: z.object({
     drug: FieldLocator,
-    quantity: FieldLocator.optional(),
-    sig: FieldLocator.optional(),
-    daysSupply: FieldLocator.optional(),
+    quantity: z.optional(FieldLocator),
+    sig: z.optional(FieldLocator),
+    daysSupply: z.optional(FieldLocator),
     patientName: FieldLocator,
     patientDob: FieldLocator,
-    patientMrn: FieldLocator.optional(),
+    patientMrn: z.optional(FieldLocator),
   }),
   savedAt: z.iso.datetime({ offset: true }),
 });

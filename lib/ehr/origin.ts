@@ -1,20 +1,20 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
 
 // A real host name or address: no wildcards, nothing a match pattern could widen.
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$/i;
 
 /** An http(s) origin as the browser writes it ("https://ehr.example.org", "http://127.0.0.1:8080"). */
-export const Origin = z
-  .string()
-  .trim()
-  .refine((s) => {
+export const Origin = z.string().check(
+  z.trim(),
+  z.refine((s: string) => {
     try {
       const u = new URL(s);
       return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s && HOST.test(u.hostname);
     } catch {
       return false;
     }
-  }, 'An origin is scheme, host and port only, e.g. https://ehr.example.org');
+  }, 'An origin is scheme, host and port only, e.g. https://ehr.example.org'),
+);
 
 /** What an admin typed ("ehr.example.org/openemr/…", "https://x:8443/") as an origin, or a reason it is not one. */
 export function toOrigin(input: string): { ok: true; origin: string } | { ok: false; error: string } {

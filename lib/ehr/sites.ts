@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
 import { Origin, originPattern } from './origin';
 
 /**
@@ -15,7 +15,7 @@ export type AdapterChoice = z.infer<typeof AdapterChoice>;
 
 export const EhrSite = z.object({
   origin: Origin,
-  adapter: AdapterChoice.default('auto'),
+  adapter: z._default(AdapterChoice, 'auto'),
   addedAt: z.iso.datetime({ offset: true }),
 });
 export type EhrSite = z.infer<typeof EhrSite>;

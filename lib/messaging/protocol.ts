@@ -3,18 +3,12 @@ import { Order } from '../orders/order';
 import { ReviewToDo } from '../attestations/todo';
 import { Decision } from '../rules/decision';
 import { FieldLocator, FieldMapping } from '../ehr/mapping';
+import { CONTENT_PROTOCOL, Ok, PagePatient } from './content-protocol';
+import { AuthProblem, PmpErrorKind } from '../pmp/errors';
 
-/** The patient as the EHR page shows them. Lives in memory only. */
-export const PagePatient = z.object({
-  name: z.string().min(1),
-  given: z.string().min(1),
-  family: z.string().min(1),
-  birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  mrn: z.string().optional(),
-  gender: z.enum(['male', 'female', 'other', 'unknown']).optional(),
-  postalCode: z.string().optional(),
-});
-export type PagePatient = z.infer<typeof PagePatient>;
+// The content script's messages (and PagePatient, Reply) are zod/mini schemas in content-protocol.ts,
+// so the content script can parse them without classic zod; PROTOCOL below includes them as they are.
+export { PagePatient, Reply } from './content-protocol';
 
 /** What the side panel needs to look a patient up and attest: the page's patient and order. */
 export const ReviewContext = z.object({
@@ -29,7 +23,12 @@ export const ReviewContext = z.object({
 });
 export type ReviewContext = z.infer<typeof ReviewContext>;
 
-const Ok = z.object({ ok: z.literal(true) });
+/** An access token for the PMP, or the typed failure that kept the background from getting one. */
+export const AccessTokenReply = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), accessToken: z.string().min(1), expiresAt: z.number() }),
+  z.object({ ok: z.literal(false), kind: PmpErrorKind, retryable: z.boolean(), auth: AuthProblem.optional(), detail: z.string().optional() }),
+]);
+export type AccessTokenReply = z.infer<typeof AccessTokenReply>;
 
 /**
  * Every message in the extension, each with a request and a response schema.
@@ -37,15 +36,9 @@ const Ok = z.object({ ok: z.literal(true) });
  */
 export const PROTOCOL = {
   /** content → background: decide whether a review is due for the order on the page. */
-  evaluate: {
-    request: z.object({ patient: PagePatient, order: Order }),
-    response: z.object({ decision: Decision }),
-  },
+  evaluate: CONTENT_PROTOCOL.evaluate,
   /** content → background, from a click: open the side panel on this patient and order. */
-  openPanel: {
-    request: z.object({ patient: PagePatient, order: Order, decision: Decision, ehrUser: z.string().optional() }),
-    response: z.object({ opened: z.boolean(), error: z.string().optional() }),
-  },
+  openPanel: CONTENT_PROTOCOL.openPanel,
   /** side panel → background: the review context for a tab. */
   getContext: {
     request: z.object({ tabId: z.number().int() }),
@@ -68,47 +61,29 @@ export const PROTOCOL = {
     }),
     response: z.object({ seq: z.number().int(), createdAt: z.string(), decision: Decision }),
   },
-  /**
-   * prompt (content) or side panel → background: the prescriber acknowledges a delegate's review
-   * of this patient (the one named, or the newest not yet acknowledged). Recorded; idempotent.
-   */
-  acknowledge: {
-    request: z.union([
-      z.object({ tabId: z.number().int(), reviewId: z.string().optional() }),
-      z.object({ patient: PagePatient, order: Order, reviewId: z.string().optional() }),
-    ]),
-    response: z.object({ seq: z.number().int(), createdAt: z.string(), decision: Decision, alreadyAcknowledged: z.boolean() }),
-  },
+  /** prompt (content) or side panel → background: acknowledge a delegate's review (content-protocol.ts). */
+  acknowledge: CONTENT_PROTOCOL.acknowledge,
   /** options → background: patients whose review is due or coming due within the horizon. */
   reviewsToDo: {
     request: z.object({ horizonDays: z.number().int().min(1).max(400) }),
     response: z.object({ items: z.array(ReviewToDo), generatedAt: z.string() }),
   },
-  /** background → content: a review was recorded for the patient on this tab; re-check. */
-  reviewChanged: {
-    request: z.object({ patientKey: z.string() }),
-    response: Ok,
+  /**
+   * side panel → background: an access token for the configured SMART Backend Services PMP (the
+   * background caches it in memory); `rejectedToken` is one the PMP just refused.
+   */
+  pmpAccessToken: {
+    request: z.object({ rejectedToken: z.string().optional() }),
+    response: AccessTokenReply,
   },
+  /** background → content: a review was recorded for the patient on this tab; re-check. */
+  reviewChanged: CONTENT_PROTOCOL.reviewChanged,
 
   // ---- noticing orders in EHRs (lib/ehr): dismissals, the field mapper ----
   /** content → background: the prescriber dismissed the prompt with a reason; record it. */
-  dismissPrompt: {
-    request: z.object({
-      patient: PagePatient,
-      order: Order,
-      decision: Decision,
-      outcome: z.enum(['declined', 'exempted']),
-      reason: z.string().trim().min(3).max(300),
-      /** For 'exempted': the state pack's exemption the prescriber chose. */
-      exemptionId: z.string().optional(),
-    }),
-    response: z.object({ seq: z.number().int(), createdAt: z.string() }),
-  },
+  dismissPrompt: CONTENT_PROTOCOL.dismissPrompt,
   /** options page or prompt → background: start the field mapper in a tab (the sender's, or one on `origin`). */
-  startMapper: {
-    request: z.object({ tabId: z.number().int().optional(), origin: z.string().optional() }),
-    response: z.object({ started: z.boolean(), error: z.string().optional() }),
-  },
+  startMapper: CONTENT_PROTOCOL.startMapper,
   /** mapper (any frame; injected by startMapper) → background: the admin clicked an element in this frame. */
   mapperPick: {
     request: z.object({ locator: FieldLocator, preview: z.string().max(120).optional() }),
@@ -133,9 +108,6 @@ export type ResponseOf<T extends MessageType> = z.infer<Protocol[T]['response']>
 
 export const Envelope = z.object({ type: z.enum(Object.keys(PROTOCOL) as [MessageType, ...MessageType[]]), data: z.unknown() });
 
-/** The reply envelope: a value or an error message, so a failure never becomes `undefined`. */
-export const Reply = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: z.string() })]);
-export type Reply = z.infer<typeof Reply>;
 
 /** The key a patient's reviews are filed under: the EHR origin plus the MRN (or name + DOB). */
 export function patientKey(origin: string, p: PagePatient): string {

@@ -72,6 +72,9 @@ describe('listen', () => {
     listen({ getContext: () => ({ context: null }) });
     expect(await deliver({ hello: 1 }, OWN_PAGE)).toBeUndefined();
     expect(await deliver({ type: 'attest', data: {} }, OWN_PAGE)).toBeUndefined();
+    // Only the protocol's own message names: nothing inherited from Object.prototype.
+    expect(await deliver({ type: 'toString', data: {} }, OWN_PAGE)).toBeUndefined();
+    expect(await deliver(null, OWN_PAGE)).toBeUndefined();
   });
 
   it('runs the synchronous hook before anything is awaited (the user gesture for sidePanel.open)', async () => {

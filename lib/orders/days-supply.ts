@@ -1,16 +1,16 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
 import { canonicalUnit, unitLabel, type CanonicalUnit } from './normalize';
 import { compare, div, fromDecimal, isPositive, minRatio, mul, ratio, toNumber, type Ratio } from './ratio';
 import { cappedDosesPerDay, describeSig, parseQuantity, parseSigExact, type ExactSig } from './sig';
 
 export const DaysSupplyResult = z.object({
   /** The conservative reading: the SHORTEST supply the prescriber could mean. */
-  daysSupply: z.number().nullable(),
-  min: z.number().nullable(),
-  max: z.number().nullable(),
-  dosesPerDay: z.number().nullable(),
-  dosesPerDayMin: z.number().nullable(),
-  dosesPerDayMax: z.number().nullable(),
+  daysSupply: z.nullable(z.number()),
+  min: z.nullable(z.number()),
+  max: z.nullable(z.number()),
+  dosesPerDay: z.nullable(z.number()),
+  dosesPerDayMin: z.nullable(z.number()),
+  dosesPerDayMax: z.nullable(z.number()),
   source: z.enum(['given', 'computed', 'duration', 'unknown']),
   uncertain: z.boolean(),
   explanation: z.string(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
 
 /** Where the order is written: several state rules exempt ED, hospice or inpatient orders. */
 export const Setting = z.enum(['outpatient', 'inpatient', 'ed', 'hospice', 'long-term-care']);
@@ -14,25 +14,25 @@ export type OrderKind = z.infer<typeof OrderKind>;
  * value so the days-supply calculation can explain itself.
  */
 export const Order = z.object({
-  drugText: z.string().min(1),
-  rxcui: z.string().optional(),
-  ndc: z.string().optional(),
+  drugText: z.string().check(z.minLength(1)),
+  rxcui: z.optional(z.string()),
+  ndc: z.optional(z.string()),
   /** '5 mg', '5-325 mg', '12 mcg/hr', '10 mg/5 mL' */
-  strength: z.string().optional(),
-  doseForm: z.string().optional(),
-  quantity: z.number().positive().optional(),
-  quantityText: z.string().optional(),
-  quantityUnit: z.string().optional(),
-  sig: z.string().optional(),
+  strength: z.optional(z.string()),
+  doseForm: z.optional(z.string()),
+  quantity: z.optional(z.number().check(z.positive())),
+  quantityText: z.optional(z.string()),
+  quantityUnit: z.optional(z.string()),
+  sig: z.optional(z.string()),
   /** Units (tablets, mL, patches) per administration, when the EHR has a structured dose. */
-  dose: z.number().positive().optional(),
-  dosesPerDay: z.number().positive().optional(),
-  durationDays: z.number().positive().optional(),
-  daysSupply: z.number().positive().optional(),
-  refills: z.number().int().min(0).optional(),
-  patientAgeYears: z.number().min(0).optional(),
-  setting: Setting.optional(),
-  kind: OrderKind.optional(),
-  continuousTherapy: z.boolean().optional(),
+  dose: z.optional(z.number().check(z.positive())),
+  dosesPerDay: z.optional(z.number().check(z.positive())),
+  durationDays: z.optional(z.number().check(z.positive())),
+  daysSupply: z.optional(z.number().check(z.positive())),
+  refills: z.optional(z.int().check(z.minimum(0))),
+  patientAgeYears: z.optional(z.number().check(z.minimum(0))),
+  setting: z.optional(Setting),
+  kind: z.optional(OrderKind),
+  continuousTherapy: z.optional(z.boolean()),
 });
 export type Order = z.infer<typeof Order>;

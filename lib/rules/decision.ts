@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script loads this module: no classic zod (lib/messaging/content-bundle.test.ts)
 import { Classification } from '../drugs/catalogue';
 import { DaysSupplyResult } from '../orders/days-supply';
 
@@ -10,13 +10,13 @@ export const ReviewEvent = z.object({
   at: z.iso.datetime({ offset: true }),
   outcome: ReviewOutcome,
   ruleIds: z.array(z.string()),
-  reviewerName: z.string().optional(),
-  reviewerRole: z.enum(['prescriber', 'delegate']).optional(),
+  reviewerName: z.optional(z.string()),
+  reviewerRole: z.optional(z.enum(['prescriber', 'delegate'])),
   /** The attestation's id, so a prescriber can acknowledge exactly this (delegate's) review. */
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   /** Set when a prescriber acknowledged this delegate review (the acknowledgement itself is not a review). */
-  acknowledgedAt: z.string().optional(),
-  acknowledgedBy: z.string().optional(),
+  acknowledgedAt: z.optional(z.string()),
+  acknowledgedBy: z.optional(z.string()),
 });
 export type ReviewEvent = z.infer<typeof ReviewEvent>;
 
@@ -76,21 +76,21 @@ export const Decision = z.object({
   reasons: z.array(DecisionReason),
   notes: z.array(z.string()),
   /** What would satisfy the requirement: a review no older than this many hours at prescribing. */
-  satisfyWithinHours: z.number().optional(),
+  satisfyWithinHours: z.optional(z.number()),
   /** When the next review will be due for this patient (YYYY-MM-DD), when known. */
-  nextDueOn: z.string().optional(),
-  followUpDueAt: z.string().optional(),
+  nextDueOn: z.optional(z.string()),
+  followUpDueAt: z.optional(z.string()),
   drug: Classification,
   supply: DaysSupplyResult,
-  lastReview: ReviewEvent.optional(),
+  lastReview: z.optional(ReviewEvent),
   state: z.string(),
   packVersion: z.string(),
   /** The date whose law was applied (YYYY-MM-DD, in the state's time zone). */
-  asOf: z.string().optional(),
+  asOf: z.optional(z.string()),
   /** How far the pack can be trusted ("coded from the law in force to 2019-12-31 (PDAPS), not verified since"). */
-  provenance: z.string().optional(),
-  advisories: z.array(Advisory).optional(),
-  exemptions: z.array(AppliedExemption).optional(),
-  availableExemptions: z.array(AvailableExemption).optional(),
+  provenance: z.optional(z.string()),
+  advisories: z.optional(z.array(Advisory)),
+  exemptions: z.optional(z.array(AppliedExemption)),
+  availableExemptions: z.optional(z.array(AvailableExemption)),
 });
 export type Decision = z.infer<typeof Decision>;

@@ -217,7 +217,7 @@ export type SupplyLimit = z.infer<typeof SupplyLimit>;
 export const StateAddition = z.object({
   ingredient: z.string().min(1),
   schedule: Schedule,
-  drugClass: DrugClass.optional(),
+  drugClass: z.optional(DrugClass),
   source: z.string().min(1),
   verified: z.boolean(),
   /** From when the state schedules it; absent when the date is not known (then always). */

@@ -29,7 +29,8 @@ const Full = z.object({
 });
 
 /** An order alone, or with the patient's review history, a clock, a state and a date. */
-const EvaluateLine = z.union([Full, Order.transform((order) => Full.parse({ order }))]);
+// Order is a zod/mini schema (the content script carries it): the same shape as a classic object, to transform.
+const EvaluateLine = z.union([Full, z.object(Order.shape).transform((order) => Full.parse({ order }))]);
 
 export const evaluate: Command = {
   name: 'evaluate',
