@@ -42,6 +42,14 @@ describe('background handlers', () => {
     expect(decision.headline).toBe('PMP review required — more than a 72-hour supply of a Schedule II drug (CT)');
   });
 
+  it('tells the prompt who is looking (a prescriber or a delegate), and nobody before they said who they are', async () => {
+    expect((await call('evaluate', { patient, order }, TAB)).viewer).toEqual({ role: 'prescriber', name: 'Dr. Avery Quill' });
+    await saveSettings({ identity: { userId: 'u2', name: 'Sam Nurse', role: 'delegate' } });
+    expect((await call('evaluate', { patient, order }, TAB)).viewer).toEqual({ role: 'delegate', name: 'Sam Nurse' });
+    await saveSettings({ identity: null });
+    expect((await call('evaluate', { patient, order }, TAB)).viewer).toBeUndefined();
+  });
+
   it('records a review for the tab\'s patient; the same order is then reviewed, and the tab is told', async () => {
     const { decision } = await call('evaluate', { patient, order }, TAB);
     await call('openPanel', { patient, order, decision }, TAB);

@@ -101,15 +101,18 @@ export function createHandlers({ repo, now = () => new Date() }: BackgroundDeps)
   queueMicrotask(() => {
     repo.flush().catch(() => undefined);
   });
-  async function decide(origin: string, patient: PagePatient, order: Order): Promise<Decision> {
-    const settings = await loadSettings();
+  async function decide(origin: string, patient: PagePatient, order: Order, settings?: Settings): Promise<Decision> {
+    settings ??= await loadSettings();
     const history = toReviewEvents(await repo.historyFor(await patientKeys(origin, patient)));
     return evaluateOrder({ order, history, now: now(), pack: packForSettings(settings), settings: { continuousTherapy: settings.continuousTherapy } });
   }
 
   return {
     async evaluate({ patient, order }, sender) {
-      return { decision: await decide(senderOrigin(sender), patient, order) };
+      const settings = await loadSettings();
+      const me = settings.identity;
+      // Who is looking: the prompt offers "Acknowledge" (a delegate's review) to a prescriber only.
+      return { decision: await decide(senderOrigin(sender), patient, order, settings), ...(me ? { viewer: { role: me.role, name: me.name } } : {}) };
     },
 
     async openPanel({ patient, order, decision, ehrUser }, sender) {

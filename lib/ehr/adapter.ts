@@ -52,6 +52,14 @@ export interface EhrAdapter {
   findOrders(root: Document, scan?: ScanContext): CandidateOrder[];
   /** The patient shown on this document; `near` is the order, for pages with one header per tab. */
   findPatient(root: Document, near?: Element): PagePatient | null;
+  /** The EHR's signed-in user as this document shows them (a delegate's prescriber picker preselects them). */
+  findUser?(root: Document): string | null;
+}
+
+/** A user's name as shown (whitespace tidied), or null for nothing or for text too long to be a name. */
+export function userName(text: string | null | undefined): string | null {
+  const name = clean(text);
+  return name.length >= 2 && name.length <= 120 ? name : null;
 }
 
 /** Trimmed visible value of a form control or element (a select's option text), or undefined. */

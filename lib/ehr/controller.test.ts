@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { orderPage } from '../../server/demo-ehr/pages';
 import type { SyntheticPatient } from '../pmp/synthetic';
 import type { CandidateOrder, EhrAdapter } from './adapter';
 import { demoEhr } from './adapters/demo-ehr';
-import { runController } from './controller';
-import { fakeBackground } from './test-helpers';
+import { findUserFor, runController } from './controller';
+import { fakeBackground, fakeDecision } from './test-helpers';
+import type { Order } from '../orders/order';
+import type { Decision } from '../rules/decision';
 
 const patient = { id: 'demo-chronic', given: 'Morgan', family: 'Testwell', birthDate: '1961-04-09', gender: 'female', postalCode: '06103', mrn: 'MRN-100234', scenario: 'chronic-opioid', fills: [] } as unknown as SyntheticPatient;
 
@@ -302,5 +305,114 @@ describe('frames: the banner above, the form inside', () => {
     if (slot) slot.innerHTML = '<form class="order" data-drug="oxycodone 5 mg"></form>';
     await settle(1200);
     expect(bg.evaluations).toHaveLength(0);
+  });
+});
+
+describe("the prescriber acknowledges a delegate's review from the prompt", () => {
+  const at = new Date().toISOString();
+  function reviewed(order: Order, ack?: { at: string; by: string }): Decision {
+    return {
+      ...fakeDecision(order),
+      status: 'reviewed',
+      lastReview: { at, outcome: 'reviewed', ruleIds: ['ct-72h-supply'], reviewerName: 'Sam Nurse', reviewerRole: 'delegate', id: 'rev-7', ...(ack ? { acknowledgedAt: ack.at, acknowledgedBy: ack.by } : {}) },
+    };
+  }
+  let acked: { at: string; by: string } | undefined;
+  beforeEach(() => {
+    acked = undefined;
+    // This block's background: the order was reviewed by a delegate (acknowledged once asked).
+    fakeBrowser.runtime.onMessage.removeAllListeners();
+    bg = fakeBackground((order) => reviewed(order, acked));
+    bg.state.viewer = { role: 'prescriber', name: 'Dr. Avery Quill' };
+    bg.state.acknowledged = (order) => {
+      acked = { at: new Date().toISOString(), by: 'Dr. Avery Quill' };
+      return reviewed(order, acked);
+    };
+  });
+
+  const root = () => document.querySelector('pmp-check-prompt')?.shadowRoot;
+  const ackButton = () => [...(root()?.querySelectorAll('button') ?? [])].find((b) => b.textContent === 'Acknowledge');
+
+  it('one click sends "acknowledge" for this patient and order, then shows it acknowledged; a refresh keeps it so', async () => {
+    const c = runController(demoEhr, document, abort.signal);
+    type('#drug', 'oxycodone 5 mg tablet');
+    type('#quantity', '40');
+    await settle();
+    expect(root()?.textContent).toMatch(/Reviewed ✓ .* by Sam Nurse \(delegate\)/);
+    ackButton()?.click();
+    await settle();
+    expect(bg.acknowledgements).toHaveLength(1);
+    expect(bg.acknowledgements[0]).toMatchObject({ patient: { mrn: 'MRN-100234', family: 'Testwell' }, order: { drugText: 'oxycodone 5 mg tablet', quantity: 40 }, reviewId: 'rev-7' });
+    expect(root()?.textContent).toMatch(/Acknowledged ✓ by you at \d{1,2}:\d{2}/);
+    expect(ackButton()).toBeUndefined();
+    c.refresh(); // the background announces the acknowledgement as a review change
+    await settle();
+    expect(root()?.textContent).toMatch(/Acknowledged ✓ by you at/);
+    expect(ackButton()).toBeUndefined();
+    expect(bg.acknowledgements).toHaveLength(1);
+  });
+
+  it('a delegate viewing the same order gets no button', async () => {
+    bg.state.viewer = { role: 'delegate', name: 'Sam Nurse' };
+    runController(demoEhr, document, abort.signal);
+    type('#drug', 'oxycodone 5 mg tablet');
+    type('#quantity', '40');
+    await settle();
+    expect(root()?.textContent).toMatch(/by Sam Nurse \(delegate\)/);
+    expect(ackButton()).toBeUndefined();
+    expect(root()?.textContent).toContain("Awaiting the prescriber's acknowledgement");
+  });
+
+  it('shows the background\'s refusal in the prompt and keeps the button for another try', async () => {
+    bg.fail.acknowledge = "Only a prescriber acknowledges a delegate's review";
+    runController(demoEhr, document, abort.signal);
+    type('#drug', 'oxycodone 5 mg tablet');
+    type('#quantity', '40');
+    await settle();
+    ackButton()?.click();
+    await settle();
+    expect(root()?.querySelector('.actions [role="alert"]')?.textContent).toBe("Only a prescriber acknowledges a delegate's review");
+    expect(ackButton()?.disabled).toBe(false);
+    delete bg.fail.acknowledge;
+    ackButton()?.click();
+    await settle();
+    expect(bg.acknowledgements).toHaveLength(2);
+    expect(root()?.textContent).toContain('Acknowledged ✓ by you');
+  });
+});
+
+describe("the EHR's signed-in user goes with the order to the side panel", () => {
+  it('reads the demo EHR\'s "Signed in as" and sends it with "Review PMP"', async () => {
+    runController(demoEhr, document, abort.signal);
+    type('#drug', 'oxycodone 5 mg tablet');
+    type('#quantity', '40');
+    await settle();
+    [...(document.querySelector('pmp-check-prompt')?.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent === 'Review PMP')?.click();
+    await settle();
+    expect(bg.panels).toHaveLength(1);
+    expect(bg.panels[0]).toMatchObject({ ehrUser: 'Dr. Avery Quill', patient: { mrn: 'MRN-100234' }, order: { quantity: 40 } });
+  });
+
+  it('sends no user when the page shows none', async () => {
+    document.querySelector('#ehr-user')?.remove();
+    runController(demoEhr, document, abort.signal);
+    type('#drug', 'oxycodone 5 mg tablet');
+    type('#quantity', '40');
+    await settle();
+    [...(document.querySelector('pmp-check-prompt')?.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent === 'Review PMP')?.click();
+    await settle();
+    expect(bg.panels).toHaveLength(1);
+    expect(bg.panels[0]).not.toHaveProperty('ehrUser');
+  });
+
+  it('looks in the frames above for the user (OpenEMR shows them in the top frame), and survives a failing read', () => {
+    document.body.innerHTML = '<nav><b class="who">Avery Quill</b></nav>';
+    const child = document.implementation.createHTMLDocument('child');
+    const adapter = pageAdapter({ findUser: (doc) => doc.querySelector('.who')?.textContent ?? null });
+    expect(findUserFor(adapter, { doc: child, ancestors: [{ doc: document, frame: null }] })).toBe('Avery Quill');
+    expect(findUserFor(adapter, { doc: child, ancestors: [] })).toBeUndefined();
+    expect(findUserFor(pageAdapter(), { doc: document, ancestors: [] })).toBeUndefined();
+    const throwing = pageAdapter({ findUser: () => { throw new Error('navigated away'); } });
+    expect(findUserFor(throwing, { doc: child, ancestors: [{ doc: document, frame: null }] })).toBeUndefined();
   });
 });

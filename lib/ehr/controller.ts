@@ -1,10 +1,10 @@
-import { send } from '../messaging/client';
+import { send } from '../messaging/content-client';
 import type { PagePatient } from '../messaging/protocol';
 import type { Decision } from '../rules/decision';
 import type { RequestOf, ResponseOf } from '../messaging/protocol';
 import { ageYears, hintConflicts, type CandidateOrder, type EhrAdapter } from './adapter';
 import { frameShown, isShown, type FrameView } from './dom';
-import { createPrompt, promptStateOf, type Dismissal, type PromptHandle } from './prompt';
+import { createPrompt, promptStateOf, type Dismissal, type PromptHandle, type Viewer } from './prompt';
 import { watchPage, type WatchOptions } from './watcher';
 
 export interface Observation {
@@ -44,6 +44,20 @@ export function findPatientFor(
   return null;
 }
 
+/** The EHR's signed-in user as shown in this document or the same-origin frames above it, or undefined. */
+export function findUserFor(adapter: EhrAdapter, frame: FrameView): string | undefined {
+  if (!adapter.findUser) return undefined;
+  for (const doc of [frame.doc, ...frame.ancestors.map((a) => a.doc)]) {
+    try {
+      const user = adapter.findUser(doc);
+      if (user) return user;
+    } catch {
+      // A parent that navigated away mid-read: no user from there.
+    }
+  }
+  return undefined;
+}
+
 export interface ControllerOptions extends WatchOptions {
   frame?: FrameView;
   minConfidence?: number;
@@ -60,6 +74,8 @@ interface Slot {
   prompt: PromptHandle;
   obs: Observation;
   decision?: Decision;
+  /** Who uses PMP Check here, as the background said with the decision. */
+  viewer?: Viewer;
   /** What is on screen now, so an identical answer does not rebuild the prompt. */
   shown?: string;
 }
@@ -110,7 +126,9 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
   function openPanel(slot: Slot): void {
     if (!slot.decision) return;
     // Sent straight from the click so the background can open the panel with the user's gesture.
-    send('openPanel', { patient: slot.obs.patient, order: slot.obs.candidate.order, decision: slot.decision }).catch((e: unknown) => {
+    // The EHR's signed-in user goes along: a delegate's prescriber picker preselects them.
+    const ehrUser = findUserFor(adapter, frame);
+    send('openPanel', { patient: slot.obs.patient, order: slot.obs.candidate.order, decision: slot.decision, ...(ehrUser ? { ehrUser } : {}) }).catch((e: unknown) => {
       console.warn('PMP Check: could not open the PMP panel', e instanceof Error ? e.message : 'unknown error');
     });
   }
@@ -124,6 +142,17 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
     slot.prompt.renderDismissed(d);
   }
 
+  async function acknowledge(slot: Slot, reviewId: string | undefined): Promise<void> {
+    const r = await send('acknowledge', { patient: slot.obs.patient, order: slot.obs.candidate.order, ...(reviewId ? { reviewId } : {}) });
+    if (slots.get(slot.anchor) !== slot || signal.aborted) return;
+    slot.seq++; // an answer asked before the acknowledgement is out of date
+    slot.decision = r.decision;
+    const shown = JSON.stringify([r.decision, slot.viewer]);
+    if (shown === slot.shown) return;
+    slot.shown = shown;
+    slot.prompt.render(r.decision, slot.viewer);
+  }
+
   function newSlot(c: CandidateOrder, obs: Observation): Slot {
     const slot: Slot = {
       anchor: c.anchor,
@@ -135,6 +164,7 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
           openPanel(slot);
         },
         onDismiss: (d) => dismiss(slot, d),
+        onAcknowledge: (reviewId) => acknowledge(slot, reviewId),
         ...(options.onMapFields ? { onMapFields: options.onMapFields } : {}),
       }),
     };
@@ -144,20 +174,21 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
 
   async function evaluate(slot: Slot): Promise<void> {
     const mine = ++slot.seq;
-    const { decision } = await ask({ patient: slot.obs.patient, order: slot.obs.candidate.order });
+    const { decision, viewer } = await ask({ patient: slot.obs.patient, order: slot.obs.candidate.order });
     if (mine !== slot.seq || signal.aborted || slots.get(slot.anchor) !== slot) return; // a newer edit won
     slot.decision = decision;
+    slot.viewer = viewer;
     slot.prompt.place(slot.anchor, slot.obs.candidate.order.drugText);
     // A dismissal stands while the order still wants a review; a review recorded since wins.
     const d = dismissed.get(slot.key);
     const state = promptStateOf(decision);
     const showDismissed = d && (state === 'due' || state === 'pmp-unavailable' || state === 'undetermined');
-    const shown = JSON.stringify(showDismissed ? d : decision);
+    const shown = JSON.stringify(showDismissed ? d : [decision, viewer]);
     // Typing that does not change the answer (most keystrokes in a sig) changes nothing on screen.
     if (shown === slot.shown) return;
     slot.shown = shown;
     if (showDismissed) slot.prompt.renderDismissed(d);
-    else slot.prompt.render(decision);
+    else slot.prompt.render(decision, viewer);
   }
 
   function patientOk(patient: PagePatient, fromAncestor: boolean): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Decision } from '../rules/decision';
-import { createPrompt, dismissOptions, promptStateOf, type PromptActions } from './prompt';
+import { createPrompt, dismissOptions, promptStateOf, type PromptActions, type PromptHandle } from './prompt';
 
 function decision(over: Partial<Decision>): Decision {
   return {
@@ -261,5 +261,161 @@ describe('dismissing the prompt', () => {
     const m = mount();
     m.p.render(decision({}));
     expect(m.button('Dismiss…')).toBeUndefined();
+  });
+});
+
+describe("acknowledging a delegate's review (prescriber, one click)", () => {
+  const at = new Date().toISOString();
+  const delegateReview = (over: Partial<NonNullable<Decision['lastReview']>> = {}) =>
+    decision({ status: 'reviewed', lastReview: { at, outcome: 'reviewed', ruleIds: ['ct-72h-supply'], reviewerName: 'Sam Nurse', reviewerRole: 'delegate', id: 'rev-1', ...over } });
+  const prescriber = { role: 'prescriber' as const, name: 'Dr. Avery Quill' };
+  const delegate = { role: 'delegate' as const, name: 'Sam Nurse' };
+
+  it('shows who reviewed and when, and an Acknowledge button a keyboard reaches; a click acknowledges that review', async () => {
+    // The owner (the controller) re-renders with the decision the background answers.
+    const owner: { prompt?: PromptHandle } = {};
+    const onAcknowledge = vi.fn((_id: string | undefined) => {
+      owner.prompt?.render(delegateReview({ acknowledgedAt: new Date().toISOString(), acknowledgedBy: 'Dr. Avery Quill' }), prescriber);
+      return Promise.resolve();
+    });
+    const m = mount({ onAcknowledge });
+    owner.prompt = m.p;
+    m.p.render(delegateReview(), prescriber);
+    expect(m.root()?.querySelector('.headline')?.textContent).toMatch(/^Reviewed ✓ \d{1,2}:\d{2}.* by Sam Nurse \(delegate\)$/);
+    const ack = m.button('Acknowledge');
+    if (!ack) throw new Error('no Acknowledge button');
+    expect(ack.type).toBe('button');
+    expect(ack.tabIndex).toBe(0);
+    expect(ack.disabled).toBe(false);
+    expect(ack.getAttribute('aria-label')).toBe("Acknowledge Sam Nurse's review (recorded)");
+    ack.focus();
+    ack.click();
+    expect(onAcknowledge).toHaveBeenCalledExactlyOnceWith('rev-1');
+    await vi.waitFor(() => {
+      expect(m.root()?.textContent).toMatch(/Acknowledged ✓ by you at \d{1,2}:\d{2}/);
+    });
+    expect(m.button('Acknowledge')).toBeUndefined();
+    expect(m.root()?.textContent).toMatch(/by Sam Nurse \(delegate\)/);
+    // Focus is not dropped on the page: it moves to the line that replaced the button.
+    await vi.waitFor(() => {
+      expect(m.root()?.activeElement?.className).toContain('acknowledged');
+    });
+    expect(m.p.host.dataset.pmpReview).toBe('reviewed');
+  });
+
+  it('shows the background\'s refusal beside the button, which stays usable; the second try records it', async () => {
+    const onAcknowledge = vi.fn<(id: string | undefined) => Promise<void>>().mockRejectedValueOnce(new Error('Say who you are first (name and role)')).mockResolvedValueOnce(undefined);
+    const m = mount({ onAcknowledge });
+    m.p.render(delegateReview(), undefined);
+    const alert = () => m.root()?.querySelector('.actions [role="alert"]')?.textContent ?? '';
+    m.button('Acknowledge')?.click();
+    await vi.waitFor(() => {
+      expect(alert()).toBe('Say who you are first (name and role)');
+    });
+    expect(m.button('Acknowledge')?.disabled).toBe(false);
+    // A re-render with the same answer (the order's words) keeps the message and the button.
+    m.p.render(delegateReview(), undefined);
+    expect(alert()).toBe('Say who you are first (name and role)');
+    m.button('Acknowledge')?.click();
+    expect(alert()).toBe('');
+    expect(onAcknowledge).toHaveBeenCalledTimes(2);
+  });
+
+  it('a refusal with no words still says something', async () => {
+    const m = mount({ onAcknowledge: () => Promise.reject(new Error('')) });
+    m.p.render(delegateReview(), prescriber);
+    m.button('Acknowledge')?.click();
+    await vi.waitFor(() => {
+      expect(m.root()?.querySelector('.actions [role="alert"]')?.textContent).toBe('Could not record the acknowledgement.');
+    });
+  });
+
+  it('records one acknowledgement for a double click while the first is on its way', () => {
+    const onAcknowledge = vi.fn(() => new Promise<void>(() => undefined));
+    const m = mount({ onAcknowledge });
+    m.p.render(delegateReview(), prescriber);
+    m.button('Acknowledge')?.click();
+    m.button('Acknowledge')?.click();
+    expect(onAcknowledge).toHaveBeenCalledOnce();
+    expect(m.button('Acknowledge')?.disabled).toBe(true);
+    expect(m.button('Acknowledge')?.getAttribute('aria-busy')).toBe('true');
+  });
+
+  it.each([
+    ['a delegate looking at the prompt', delegateReview(), delegate],
+    ['the prescriber\'s own review', delegateReview({ reviewerRole: 'prescriber', reviewerName: 'Dr. Avery Quill' }), prescriber],
+    ['a review with no role (older records)', delegateReview({ reviewerRole: undefined }), prescriber],
+    ['a delegate\'s exemption, not a review', delegateReview({ outcome: 'exempted' }), prescriber],
+    ['a review already acknowledged', delegateReview({ acknowledgedAt: at, acknowledgedBy: 'Dr. Avery Quill' }), prescriber],
+    ['a due order', decision({}), prescriber],
+  ])('offers no Acknowledge button for %s', (_what, d, viewer) => {
+    const m = mount({ onAcknowledge: vi.fn(() => Promise.resolve()) });
+    m.p.render(d, viewer);
+    expect(m.button('Acknowledge')).toBeUndefined();
+  });
+
+  it('is not offered without a way to record it', () => {
+    const m = mount();
+    m.p.render(delegateReview(), prescriber);
+    expect(m.button('Acknowledge')).toBeUndefined();
+    expect(m.button('Open PMP history')).toBeDefined();
+  });
+
+  it('tells a delegate that the prescriber has not acknowledged yet, and who did once done', () => {
+    const m = mount({ onAcknowledge: vi.fn(() => Promise.resolve()) });
+    m.p.render(delegateReview(), delegate);
+    expect(m.root()?.textContent).toContain("Awaiting the prescriber's acknowledgement");
+    m.p.render(delegateReview({ acknowledgedAt: at, acknowledgedBy: 'Dr. Avery Quill' }), delegate);
+    expect(m.root()?.textContent).toMatch(/Acknowledged ✓ by Dr\. Avery Quill at \d{1,2}:\d{2}/);
+    expect(m.root()?.textContent).not.toContain('Awaiting');
+  });
+
+  it('names another prescriber who acknowledged, and the day when it was not today', () => {
+    const m = mount({ onAcknowledge: vi.fn(() => Promise.resolve()) });
+    const earlier = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    m.p.render(delegateReview({ at: earlier, acknowledgedAt: earlier, acknowledgedBy: 'Dr. Rowan Vale' }), prescriber);
+    expect(m.root()?.textContent).toContain(`Acknowledged ✓ by Dr. Rowan Vale on ${new Date(earlier).toLocaleDateString()} at`);
+    expect(m.button('Acknowledge')).toBeUndefined();
+  });
+
+  it('draws the button and its message with at least 4.5:1 contrast, and a visible keyboard focus', () => {
+    const m = mount({ onAcknowledge: vi.fn(() => Promise.resolve()) });
+    m.p.render(delegateReview(), prescriber);
+    const css = m.root()?.querySelector('style')?.textContent ?? '';
+    const rule = (sel: string) => new RegExp(`(?:^|\\n)${sel.replace(/[.()]/g, '\\$&')} \\{([^}]*)\\}`).exec(css)?.[1] ?? '';
+    const prop = (block: string, name: string) => new RegExp(`(?:^|;)\\s*${name}:\\s*(#[0-9a-f]{3,6})`).exec(block)?.[1] ?? '';
+    const lum = (hex: string) => {
+      const h = hex.length === 4 ? hex.slice(1).replace(/./g, '$&$&') : hex.slice(1);
+      const [r = 0, g = 0, b = 0] = [0, 2, 4].map((i) => {
+        const c = parseInt(h.slice(i, i + 2), 16) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (a: string, b: string) => {
+      const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+      return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
+    };
+    const ack = rule('.reviewed button.ack');
+    expect(ratio(prop(ack, 'color'), prop(ack, 'background'))).toBeGreaterThanOrEqual(4.5);
+    expect(ratio(prop(rule('.error'), 'color'), prop(rule('.reviewed'), 'background'))).toBeGreaterThanOrEqual(4.5);
+    expect(css).toMatch(/button:focus-visible[^{]*\{ outline: 3px solid/);
+    expect(m.button('Acknowledge')?.className).toBe('ack');
+  });
+});
+
+describe('Dismissal (the content script has no zod locale: every message it shows is its own)', () => {
+  it.each([
+    ['a reason of two letters', 'no', 'Say why in a few words'],
+    ['blanks around two letters', '   no   ', 'Say why in a few words'],
+    ['a reason over 300 characters', `Exempt: ${'x'.repeat(300)}`, 'Keep the reason under 300 characters'],
+  ])('refuses %s with words a prescriber can act on', async (_what, reason, message) => {
+    const { Dismissal } = await import('./prompt');
+    expect(Dismissal.safeParse({ outcome: 'declined', reason }).error?.issues[0]?.message).toBe(message);
+  });
+
+  it('keeps a good reason, trimmed', async () => {
+    const { Dismissal } = await import('./prompt');
+    expect(Dismissal.parse({ outcome: 'exempted', reason: '  Exempt: hospice  ', exemptionId: 'hospice' })).toEqual({ outcome: 'exempted', reason: 'Exempt: hospice', exemptionId: 'hospice' });
   });
 });

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { z } from 'zod/mini'; // the content script's schemas are zod/mini (lib/messaging/content-protocol.ts)
+import type { ResponseOf } from '../messaging/protocol';
 import type { Decision } from '../rules/decision';
 import { PROMPT_TAG } from './dom';
 
@@ -36,8 +37,8 @@ export function dismissOptions(d: Decision): DismissOption[] {
 
 export const Dismissal = z.object({
   outcome: z.enum(['declined', 'exempted']),
-  reason: z.string().trim().min(3, 'Say why in a few words').max(300),
-  exemptionId: z.string().optional(),
+  reason: z.string().check(z.trim(), z.minLength(3, 'Say why in a few words'), z.maxLength(300, 'Keep the reason under 300 characters')),
+  exemptionId: z.optional(z.string()),
 });
 export type Dismissal = z.infer<typeof Dismissal>;
 
@@ -71,8 +72,13 @@ const STYLE = `
 button { font: inherit; font-weight: 600; cursor: pointer; border-radius: 4px; padding: 6px 12px; border: 1px solid #7c2d12; background: #9a3412; color: #fff; white-space: nowrap; }
 button.secondary { background: #fff; color: #7c2d12; }
 .reviewed button.secondary { color: #14532d; border-color: #15803d; }
+.reviewed button.ack { background: #166534; border-color: #14532d; color: #fff; }
+button:disabled { cursor: progress; opacity: .8; }
+.acknowledged { font-weight: 600; }
+.acknowledged:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 1px; }
 button.link { background: none; border: 0; padding: 4px; color: #1e3a8a; text-decoration: underline; font-weight: 500; }
 button:focus-visible, input:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+.actions .error { margin-top: 0; }
 form { grid-column: 2; margin: 4px 0 0; }
 fieldset { border: 1px solid #d1d5db; border-radius: 4px; padding: 6px 10px; margin: 0; }
 legend { font-weight: 600; padding: 0 4px; }
@@ -92,6 +98,15 @@ function dayOf(iso: string): string {
   return d.toDateString() === new Date().toDateString() ? timeOf(iso) : `${d.toLocaleDateString()} ${timeOf(iso)}`;
 }
 
+/** "at 14:05" today, "on 11/20/2026 at 14:05" another day. */
+function atOf(iso: string): string {
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? `at ${timeOf(iso)}` : `on ${d.toLocaleDateString()} at ${timeOf(iso)}`;
+}
+
+/** Who uses PMP Check on this computer (their options), as the background tells it with each decision. */
+export type Viewer = NonNullable<ResponseOf<'evaluate'>['viewer']>;
+
 export interface PromptActions {
   /** Opens the PMP side panel (called straight from the click: the panel needs the gesture). */
   onReview: () => void;
@@ -99,11 +114,17 @@ export interface PromptActions {
   onDismiss?: (d: Dismissal) => Promise<void>;
   /** Starts the field mapper (offered on pages read by the generic or a mapped adapter). */
   onMapFields?: () => void;
+  /**
+   * Records the prescriber's acknowledgement of a delegate's review (that review's id); resolves
+   * once recorded (the owner re-renders with the new decision), rejects with a message for the user.
+   */
+  onAcknowledge?: (reviewId: string | undefined) => Promise<void>;
 }
 
 export interface PromptHandle {
   host: HTMLElement;
-  render(decision: Decision): void;
+  /** `viewer`: who is looking; a delegate is not offered the prescriber's acknowledgement. */
+  render(decision: Decision, viewer?: Viewer): void;
   /** Shows the collapsed "dismissed / exemption recorded" line. */
   renderDismissed(d: Dismissal): void;
   /** Puts the prompt right after the order's anchor (after the table, naming the order, for a table row). */
@@ -234,6 +255,33 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
     form.querySelector<HTMLInputElement>('input[type=radio]')?.focus();
   }
 
+  function acknowledge(btn: HTMLButtonElement, error: HTMLElement): void {
+    const onAcknowledge = actions.onAcknowledge;
+    if (!onAcknowledge || btn.disabled) return;
+    btn.disabled = true;
+    btn.setAttribute('aria-busy', 'true');
+    error.textContent = '';
+    // The newest decision's review: the words may have been updated in place since this button was made.
+    onAcknowledge(lastDecision?.lastReview?.id).then(
+      () => {
+        btn.disabled = false;
+        btn.removeAttribute('aria-busy');
+        // The button is gone with the new decision: keyboard focus goes to what replaced it.
+        const done = box.querySelector<HTMLElement>('.acknowledged');
+        if (done) {
+          done.tabIndex = -1;
+          done.focus();
+        }
+      },
+      (err: unknown) => {
+        btn.disabled = false;
+        btn.removeAttribute('aria-busy');
+        error.textContent = err instanceof Error && err.message ? err.message : 'Could not record the acknowledgement.';
+        btn.focus();
+      },
+    );
+  }
+
   let shape = '';
   function show(state: PromptState, icon: string, texts: HTMLElement[], buttons: HTMLElement[]): void {
     host.hidden = false;
@@ -265,7 +313,7 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
 
   return {
     host,
-    render(d) {
+    render(d, viewer) {
       lastDecision = d;
       const state = promptStateOf(d);
       setState(state, d.ruleIds);
@@ -279,11 +327,12 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
       if (subjectLine) texts.push(line('detail subject', `Pending order: ${subjectLine}`));
       const last = d.lastReview;
       const applied = d.exemptions ?? [];
+      const delegateReview = state === 'reviewed' && last?.outcome === 'reviewed' && last.reviewerRole === 'delegate';
       if (state === 'exempted' && applied.length > 0) {
         texts.push(line('headline', `Exempt from the PMP review — ${applied.map((e) => e.wording).join('; ')} (${d.state})`));
         texts.push(line('cite', applied.map((e) => e.citation).join(' · ')));
       } else if ((state === 'reviewed' || state === 'exempted') && last) {
-        const who = last.reviewerName ? ` by ${last.reviewerName}` : '';
+        const who = last.reviewerName ? ` by ${last.reviewerName}${last.reviewerRole === 'delegate' ? ' (delegate)' : ''}` : '';
         texts.push(line('headline', state === 'exempted' ? `PMP review exemption recorded ${dayOf(last.at)}${who}` : `Reviewed ✓ ${dayOf(last.at)}${who}`));
         texts.push(line('detail', `${state === 'exempted' ? 'Exemption on file' : 'PMP review on file'} — ${d.reasons.map((r) => r.text).join('; ')} (${d.state})`));
         if (d.nextDueOn) texts.push(line('detail', `Next review due by ${d.nextDueOn}`));
@@ -296,10 +345,29 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
         }
       }
       if (d.reasons.length && !(state === 'exempted' && applied.length > 0)) texts.push(line('cite', d.reasons.map((r) => r.citation).join(' · ')));
+      // Under the review and its citation: whether the prescriber acknowledged the delegate's review.
+      if (delegateReview && last.acknowledgedAt) {
+        const by = last.acknowledgedBy === undefined ? 'the prescriber' : last.acknowledgedBy === viewer?.name ? 'you' : last.acknowledgedBy;
+        texts.push(line('detail acknowledged', `Acknowledged ✓ by ${by} ${atOf(last.acknowledgedAt)}`));
+      } else if (delegateReview && viewer?.role === 'delegate') {
+        texts.push(line('detail', "Awaiting the prescriber's acknowledgement"));
+      }
       for (const a of d.advisories ?? []) texts.push(line('detail advisory', `${a.text} (${a.citation})`));
       const buttons: HTMLElement[] = [];
+      let ackError: HTMLElement | undefined;
       if (state === 'due') buttons.push(button('Review PMP', actions.onReview));
       if (state === 'pmp-unavailable') buttons.push(button('Review PMP now', actions.onReview));
+      // Only a prescriber acknowledges (the background refuses anyone else too); not yet said who they are: offered, and the refusal says why.
+      if (delegateReview && !last.acknowledgedAt && viewer?.role !== 'delegate' && actions.onAcknowledge) {
+        const error = line('error', '');
+        error.setAttribute('role', 'alert');
+        const ack: HTMLButtonElement = button('Acknowledge', () => {
+          acknowledge(ack, error);
+        }, 'ack');
+        ack.setAttribute('aria-label', `Acknowledge ${last.reviewerName ?? 'the delegate'}'s review (recorded)`);
+        buttons.push(ack);
+        ackError = error;
+      }
       if (state === 'reviewed' || state === 'exempted') buttons.push(button('Open PMP history', actions.onReview, 'secondary'));
       if ((state === 'due' || state === 'pmp-unavailable') && actions.onDismiss) {
         const dismiss: HTMLButtonElement = button('Dismiss…', () => {
@@ -310,6 +378,7 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
         buttons.push(dismiss);
       }
       if (actions.onMapFields) buttons.push(button('Wrong fields?', actions.onMapFields, 'link'));
+      if (ackError) buttons.push(ackError);
       show(state, state === 'reviewed' || state === 'exempted' ? '✓' : state === 'undetermined' ? 'ℹ' : '⚠', texts, buttons);
     },
     renderDismissed(dm) {

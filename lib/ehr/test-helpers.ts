@@ -82,18 +82,47 @@ export function fakeDecision(order: Order): Decision {
   };
 }
 
+/** Who the fake background says is using PMP Check (the evaluate answer's `viewer`). */
+export interface FakeViewer {
+  role: 'prescriber' | 'delegate';
+  name: string;
+}
+
 /**
- * Stands in for the background: answers "evaluate" (with `decide`) and "dismissPrompt" the way
- * the real handlers' envelope does, and records every call.
+ * Stands in for the background: answers "evaluate" (with `decide`, and `state.viewer`),
+ * "dismissPrompt", "acknowledge" (with `state.acknowledged`) and "openPanel" the way the real
+ * handlers' envelope does, and records every call.
  */
-export function fakeBackground(decide: (order: Order) => Decision = fakeDecision): { evaluations: EvaluateCall[]; dismissals: unknown[]; fail: { dismiss?: string } } {
+export function fakeBackground(decide: (order: Order) => Decision = fakeDecision): {
+  evaluations: EvaluateCall[];
+  dismissals: unknown[];
+  acknowledgements: unknown[];
+  panels: unknown[];
+  fail: { dismiss?: string; acknowledge?: string };
+  state: { viewer?: FakeViewer; acknowledged?: (order: Order) => Decision };
+} {
   const evaluations: EvaluateCall[] = [];
   const dismissals: unknown[] = [];
-  const fail: { dismiss?: string } = {};
+  const acknowledgements: unknown[] = [];
+  const panels: unknown[] = [];
+  const fail: { dismiss?: string; acknowledge?: string } = {};
+  const state: { viewer?: FakeViewer; acknowledged?: (order: Order) => Decision } = {};
+  const answer = (order: Order) => ({ decision: decide(order), ...(state.viewer ? { viewer: state.viewer } : {}) });
   fakeBrowser.runtime.onMessage.addListener(((msg: { type: string; data: EvaluateCall }, _s: unknown, reply: (r: unknown) => void) => {
     if (msg.type === 'evaluate') {
       evaluations.push(msg.data);
-      reply({ ok: true, value: { decision: decide(msg.data.order) } });
+      reply({ ok: true, value: answer(msg.data.order) });
+      return true;
+    }
+    if (msg.type === 'acknowledge') {
+      acknowledgements.push(msg.data);
+      const d = (state.acknowledged ?? decide)(msg.data.order);
+      reply(fail.acknowledge ? { ok: false, error: fail.acknowledge } : { ok: true, value: { seq: acknowledgements.length, createdAt: new Date().toISOString(), decision: d, alreadyAcknowledged: false } });
+      return true;
+    }
+    if (msg.type === 'openPanel') {
+      panels.push(msg.data);
+      reply({ ok: true, value: { opened: true } });
       return true;
     }
     if (msg.type === 'dismissPrompt') {
@@ -107,9 +136,9 @@ export function fakeBackground(decide: (order: Order) => Decision = fakeDecision
   (fakeBrowser.runtime as unknown as { connect: unknown }).connect = () => fakePort((data) => {
     const req = data as EvaluateCall;
     evaluations.push(req);
-    return { ok: true, value: { decision: decide(req.order) } };
+    return { ok: true, value: answer(req.order) };
   });
-  return { evaluations, dismissals, fail };
+  return { evaluations, dismissals, acknowledgements, panels, fail, state };
 }
 
 type Listener = (msg: unknown) => void;

@@ -24,6 +24,8 @@ body { margin: 0; font: 14px/1.45 Arial, Helvetica, sans-serif; background: #eef
 .topbar { background: #0f3d5e; color: #fff; padding: 8px 16px; display: flex; gap: 24px; align-items: center; }
 .topbar a { color: #cde4f6; text-decoration: none; }
 .topbar .brand { font-weight: 700; letter-spacing: .02em; }
+.topbar #ehr-user { margin-left: auto; }
+.topbar .user-name { font-weight: 700; }
 #patient-banner { background: #fff; border-bottom: 2px solid #0f3d5e; padding: 8px 16px; display: flex; gap: 28px; flex-wrap: wrap; }
 #patient-banner .pt-name { font-weight: 700; font-size: 16px; }
 .content { padding: 16px; max-width: 980px; }
@@ -39,6 +41,9 @@ form#rx-form input, form#rx-form select, form#rx-form textarea { font: inherit; 
 .muted { color: #64748b; }
 `;
 
+/** The demo EHR's signed-in user (synthetic): the prescriber of the demo and the end-to-end tests. */
+export const DEMO_EHR_USER = 'Dr. Avery Quill';
+
 export function layout(title: string, body: string, patient?: SyntheticPatient, today = new Date()): string {
   const banner = patient
     ? `<header id="patient-banner" aria-label="Patient banner">
@@ -50,7 +55,7 @@ export function layout(title: string, body: string, patient?: SyntheticPatient, 
     : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} — Demo EHR</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head>
-<body><nav class="topbar"><span class="brand">Demo EHR</span><a href="/">Schedule</a><span class="muted">Synthetic patients only</span></nav>
+<body><nav class="topbar"><span class="brand">Demo EHR</span><a href="/">Schedule</a><span class="muted">Synthetic patients only</span><span id="ehr-user">Signed in as <span class="user-name">${esc(DEMO_EHR_USER)}</span></span></nav>
 ${banner}<main class="content">${body}</main></body></html>`;
 }
 

@@ -23,6 +23,8 @@ describe('demo EHR server', () => {
     expect(chart).toContain('id="patient-banner"');
     expect(chart).toContain('class="med-list"');
     expect(chart).toContain('class="allergies"');
+    // The signed-in user (synthetic), for a delegate's prescriber picker to preselect.
+    expect(chart).toMatch(/<span id="ehr-user">Signed in as <span class="user-name">Dr\. Avery Quill<\/span><\/span>/);
     const form = await (await fetch(`${ehr.url}/patients/demo-chronic/orders/new`)).text();
     for (const id of ['drug', 'strength', 'quantity', 'sig', 'days-supply', 'refills', 'sign']) expect(form).toContain(`id="${id}"`);
   });

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EHR_PORT } from '../../server/ports';
-import { enterOrder, launchWithExtension, openPanelFromPrompt, promptText, tabIdOf, waitForReviewState, type Launched } from './harness';
+import { enterOrder, launchWithExtension, openPanelFromPrompt, prompt, promptText, tabIdOf, waitForReviewState, type Launched } from './harness';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const EHR = `http://127.0.0.1:${String(EHR_PORT)}`;
@@ -67,15 +67,16 @@ describe('delegates and the practice log, across two machines', () => {
     await page.getByRole('radio', { name: /Delegate/ }).check();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved ✓').first().waitFor();
+    // Dr. Quill second: the side panel must preselect him because the EHR shows him signed in.
+    await page.getByLabel("Prescriber's name").fill('Dr. Rowan Vale');
+    await page.getByRole('button', { name: 'Add a prescriber' }).click();
+    await page.getByLabel("Prescriber's name").last().fill('Dr. Avery Quill');
     // A bad NPI is refused with a clear message, and nothing is saved.
-    await page.getByLabel("Prescriber's name").fill('Dr. Avery Quill');
     await page.getByLabel('NPI').last().fill('12345');
     await page.getByRole('button', { name: 'Save prescribers' }).click();
     await page.getByText('An NPI has 10 digits').waitFor();
     await page.getByLabel('NPI').last().fill('1234567893');
     await page.getByLabel('DEA number').last().fill('aq1234563');
-    await page.getByRole('button', { name: 'Add a prescriber' }).click();
-    await page.getByLabel("Prescriber's name").last().fill('Dr. Rowan Vale');
     await page.getByRole('button', { name: 'Save prescribers' }).click();
     await page.getByText('Prescribers saved ✓').waitFor();
     await page.locator('section', { has: page.getByRole('heading', { name: /Delegates/ }) }).screenshot({ path: join(SHOTS, 'att-01-delegate-options.png') });
@@ -88,9 +89,13 @@ describe('delegates and the practice log, across two machines', () => {
     await enterOrder(ehr, ORDER);
     await waitForReviewState(ehr, 'due');
     const { panel } = await openPanelFromPrompt(delegate, ehr);
+    // The demo EHR's top bar says "Signed in as Dr. Avery Quill": he is preselected, not the first listed.
+    await expect(ehr.locator('#ehr-user').innerText()).resolves.toBe('Signed in as Dr. Avery Quill');
     const picker = panel.getByLabel('Reviewing for prescriber');
     await picker.waitFor();
     await expect(picker.inputValue()).resolves.toBe('Dr. Avery Quill');
+    await expect(picker.locator('option').allInnerTexts()).resolves.toEqual(['Dr. Rowan Vale', 'Dr. Avery Quill (NPI 1234567893)']);
+    await panel.getByText('The EHR shows Dr. Avery Quill signed in.').waitFor();
     await panel.locator('[data-testid="fill-row"]').first().waitFor({ timeout: 20_000 });
     await panel.screenshot({ path: join(SHOTS, 'att-02-delegate-side-panel.png') });
     await panel.getByRole('button', { name: 'I reviewed the PMP' }).click();
@@ -130,18 +135,44 @@ describe('delegates and the practice log, across two machines', () => {
     await ehr.goto(`${EHR}/patients/demo-chronic/orders/new`);
     await enterOrder(ehr, ORDER);
     await waitForReviewState(ehr, 'reviewed');
-    await expect(promptText(ehr)).resolves.toMatch(/Reviewed ✓ .* by Sam Nurse/);
+    await expect(promptText(ehr)).resolves.toMatch(/Reviewed ✓ .* by Sam Nurse \(delegate\)/);
+    const ack = prompt(ehr).getByRole('button', { name: "Acknowledge Sam Nurse's review (recorded)" });
+    await ack.waitFor();
+    // Reached from the keyboard (the Tab order runs into the prompt's shadow root), with a visible focus ring.
+    await ehr.locator('#sig').focus();
+    for (let i = 0; i < 12 && !(await ack.evaluate((b) => b.matches(':focus'))); i++) await ehr.keyboard.press('Tab');
+    await expect(ack.evaluate((b) => b.matches(':focus-visible') && getComputedStyle(b).outlineStyle === 'solid')).resolves.toBe(true);
     await ehr.screenshot({ path: join(SHOTS, 'att-04-prescriber-prompt-delegate-reviewed.png') });
 
-    // The prompt's acknowledge button is wired by the prompt's owner; until then the test sends
-    // the same background message the button will send, from the panel opened on this tab.
+    // One click on the prompt records it and the prompt says so.
+    await ack.click();
+    await prompt(ehr).getByText(/^Acknowledged ✓ by you at \d{1,2}:\d{2}/).waitFor();
+    await expect(ack.count()).resolves.toBe(0);
+    await expect(promptText(ehr)).resolves.toMatch(/Reviewed ✓ .* by Sam Nurse \(delegate\)/);
+    await ehr.screenshot({ path: join(SHOTS, 'att-04b-prescriber-prompt-acknowledged.png') });
+
+    // The same order opened again: acknowledged, no button.
+    await ehr.reload();
+    await enterOrder(ehr, ORDER);
+    await waitForReviewState(ehr, 'reviewed');
+    await prompt(ehr).getByText(/^Acknowledged ✓ by you at/).waitFor();
+    await expect(prompt(ehr).getByRole('button', { name: /^Acknowledge/ }).count()).resolves.toBe(0);
+
+    // Asking again (a second click that raced the first, the panel) records nothing new.
     const { panel } = await openPanelFromPrompt(prescriber, ehr);
     const tabId = await tabIdOf(prescriber, ehr);
-    const ack = await sendFromPage(panel, 'acknowledge', { tabId });
-    expect(ack.ok, ack.error).toBe(true);
-    expect(ack.value).toMatchObject({ alreadyAcknowledged: false, decision: { status: 'reviewed', lastReview: { reviewerName: 'Sam Nurse', reviewerRole: 'delegate', acknowledgedBy: 'Dr. Avery Quill' } } });
     const again = await sendFromPage(panel, 'acknowledge', { tabId });
-    expect(again.value).toMatchObject({ alreadyAcknowledged: true, seq: ack.value?.seq });
+    expect(again.ok, again.error).toBe(true);
+    expect(again.value).toMatchObject({ alreadyAcknowledged: true, decision: { status: 'reviewed', lastReview: { reviewerName: 'Sam Nurse', reviewerRole: 'delegate', acknowledgedBy: 'Dr. Avery Quill' } } });
+
+    // The log holds exactly one acknowledgement, of Sam Nurse's review.
+    const log = await options(prescriber);
+    await log.getByTestId('chain-status').filter({ hasText: '2 record(s) in 2 log(s); hash chain intact' }).waitFor();
+    await log.getByRole('form', { name: 'Filter the log' }).getByLabel('Outcome').selectOption('acknowledged');
+    await log.getByTestId('log-count').filter({ hasText: 'Showing 1 of 2' }).waitFor();
+    await expect(log.getByTestId('log-row').first().innerText()).resolves.toMatch(/Delegate review acknowledged: review by Sam Nurse/);
+    await log.close();
+
     // A prescriber's decline with a formula-like reason, to check the CSV export below.
     const declined = await sendFromPage(panel, 'attest', { tabId, outcome: 'declined', reason: '=HYPERLINK("http://x.invalid","click")' });
     expect(declined.ok, declined.error).toBe(true);

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { chartPage, orderPage } from '../../../server/demo-ehr/pages';
+import { chartPage, DEMO_EHR_USER, orderPage, schedulePage } from '../../../server/demo-ehr/pages';
 import type { SyntheticPatient } from '../../pmp/synthetic';
 import { demoEhr } from './demo-ehr';
 
@@ -97,5 +97,30 @@ describe('demo EHR adapter', () => {
   it('gives no patient when the banner lacks a DOB', () => {
     document.querySelector('.pt-dob')?.remove();
     expect(demoEhr.findPatient(document)).toBeNull();
+  });
+
+  it('reads the signed-in user from the top bar, on every page', () => {
+    expect(demoEhr.findUser?.(document)).toBe('Dr. Avery Quill');
+    expect(DEMO_EHR_USER).toBe('Dr. Avery Quill');
+    load(schedulePage([]));
+    expect(demoEhr.findUser?.(document)).toBe('Dr. Avery Quill');
+  });
+
+  it.each([
+    ['no "Signed in as"', (el: Element) => { el.remove(); }],
+    ['an empty name', (el: Element) => { el.textContent = '   '; }],
+    ['a one-letter name', (el: Element) => { el.textContent = 'Q'; }],
+    ['text far too long for a name', (el: Element) => { el.textContent = 'x'.repeat(500); }],
+  ])('gives no user for %s', (_what, change) => {
+    const el = document.querySelector('#ehr-user .user-name');
+    if (!el) throw new Error('no user name');
+    change(el);
+    expect(demoEhr.findUser?.(document)).toBeNull();
+  });
+
+  it('tidies the whitespace of the name as shown', () => {
+    const el = document.querySelector('#ehr-user .user-name');
+    if (el) el.textContent = '\n  Dr.   Rowan\tVale ';
+    expect(demoEhr.findUser?.(document)).toBe('Dr. Rowan Vale');
   });
 });

@@ -3,7 +3,7 @@
  * fields. Served on 127.0.0.1:47811 by `npm run demo` and the end-to-end tests. The same server
  * also serves other EHRs' fixture pages under /fixtures/: those belong to their own adapters.
  */
-import { compact, numberOf, refillsOf, toPatient, valueOf, type EhrAdapter } from '../adapter';
+import { compact, numberOf, refillsOf, toPatient, userName, valueOf, type EhrAdapter } from '../adapter';
 
 export const DEMO_EHR_PORT = '47811';
 
@@ -59,5 +59,10 @@ export const demoEhr: EhrAdapter = {
       mrn: valueOf(banner.querySelector('.pt-mrn')),
       sex: valueOf(banner.querySelector('.pt-sex')),
     });
+  },
+
+  findUser(root) {
+    // The top bar's "Signed in as …" (server/demo-ehr/pages.ts).
+    return userName(root.querySelector('#ehr-user .user-name')?.textContent);
   },
 };

@@ -100,6 +100,20 @@ describe('OpenEMR adapter', () => {
     expect(document.querySelector<HTMLInputElement>('#rxnorm_drugcode')?.value).toBe('9900003');
   });
 
+  it('reads the signed-in user from the top frame\'s user menu (hidden until opened); none in a tab frame', async () => {
+    await loadFixturePage(server.url, '/fixtures/openemr/interface/main/tabs/main.php');
+    expect(getComputedStyle(document.querySelector('#userdropdown') ?? document.body).display).toBe('none');
+    expect(openEmr.findUser?.(document)).toBe('Avery Quill');
+    const lname = document.querySelector('#username [data-bind="text:lname"]');
+    if (lname) lname.textContent = '';
+    expect(openEmr.findUser?.(document)).toBe('Avery');
+    const fname = document.querySelector('#username [data-bind="text:fname"]');
+    if (fname) fname.textContent = '';
+    expect(openEmr.findUser?.(document)).toBeNull();
+    await loadFixturePage(server.url, RX);
+    expect(openEmr.findUser?.(document)).toBeNull();
+  });
+
   it('reads the patient from the top frame\'s banner, and none from a page without it', async () => {
     await loadFixturePage(server.url, '/fixtures/openemr/interface/main/tabs/main.php');
     expect(openEmr.findPatient(document)).toEqual({ name: 'Riley Mockford', given: 'Riley', family: 'Mockford', birthDate: '1975-02-14', mrn: '100301' });

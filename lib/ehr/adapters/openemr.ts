@@ -11,7 +11,7 @@
  * - interval titles like "q.6h" must become "every 6 hours" (read naively, "q.6h" looks like
  *   "every 0.6 hours").
  */
-import { compact, numberOf, refillsOf, toPatient, valueOf, type CandidateOrder, type EhrAdapter } from '../adapter';
+import { compact, numberOf, refillsOf, toPatient, userName, valueOf, type CandidateOrder, type EhrAdapter } from '../adapter';
 import { clean } from '../dom';
 
 // drug_interval list titles (list_options) → words the sig reader knows.
@@ -118,5 +118,14 @@ export const openEmr: EhrAdapter = {
     const pubpid = valueOf(banner.querySelector('.ptName [data-bind*="pubpid"]'));
     const dob = valueOf(banner.querySelector('[data-bind*="str_dob"]'));
     return toPatient(name, dob, { mrn: pubpid });
+  },
+
+  findUser(root) {
+    // The user menu in the top frame (templates/user_data_template.php, Knockout `with: user`):
+    // first and last name in spans, inside a dropdown that is hidden until opened (read anyway).
+    const menu = root.querySelector('#username');
+    if (!menu) return null;
+    const part = (field: string) => menu.querySelector(`[data-bind="text:${field}"], [data-bind="text: ${field}"]`)?.textContent ?? '';
+    return userName(`${part('fname')} ${part('lname')}`);
   },
 };

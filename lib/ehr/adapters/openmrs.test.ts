@@ -69,6 +69,13 @@ describe('OpenMRS 3 adapter', () => {
     expect(openMrs.findOrders(document)).toEqual([]);
   });
 
+  it('reads the signed-in user from the user menu panel (rendered while closed), not its other items', () => {
+    expect(document.querySelector('#user-menu-panel')?.classList.contains('cds--header-panel--expanded')).toBe(false);
+    expect(openMrs.findUser?.(document)).toBe('Avery Quill');
+    document.querySelector('[data-extension-id="user-panel-switcher"]')?.remove();
+    expect(openMrs.findUser?.(document)).toBeNull();
+  });
+
   it('finds the drug only in the form header, and nothing more until the form is filled', async () => {
     await openOrderForm('oxy');
     const [c] = openMrs.findOrders(document);

@@ -13,7 +13,7 @@
  * - a duration + unit (days, weeks, months) instead of a days supply;
  * - staged basket items (not yet signed) are orders; the medication list is not.
  */
-import { compact, isoDate, numberOf, refillsOf, toPatient, valueOf, type CandidateOrder, type EhrAdapter, type PatientHint } from '../adapter';
+import { compact, isoDate, numberOf, refillsOf, toPatient, userName, valueOf, type CandidateOrder, type EhrAdapter, type PatientHint } from '../adapter';
 import { clean, isFormControl, textOf } from '../dom';
 
 const DURATION_DAYS: Readonly<Record<string, number>> = { day: 1, days: 1, week: 7, weeks: 7, month: 30, months: 30 };
@@ -157,5 +157,12 @@ export const openMrs: EhrAdapter = {
     const mrn = idTag ? valueOf(idTag.lastElementChild) : undefined;
     const sex = valueOf(banner.querySelector('[class*="__gender___"]'));
     return toPatient(name, dob, { mrn, sex });
+  },
+
+  findUser(root) {
+    // The user menu panel (esm-primary-navigation-app user-panel-switcher): a Carbon SwitcherItem
+    // labelled "User" holding `session.user.person.display`; rendered even while the panel is closed.
+    const item = root.querySelector('.cds--switcher [aria-label="User"], [data-extension-id="user-panel-switcher"] [aria-label="User"]');
+    return userName(item?.querySelector('p')?.textContent);
   },
 };
