@@ -20,8 +20,16 @@ import { DrugClass, Schedule } from './schedule';
  * 4. When several entries match (e.g. 'Fioricet with codeine') the strictest schedule wins, and a
  *    controlled entry always beats an exempt product or a non-controlled look-alike.
  *
- * Sources cite the paragraph, not the numbered item inside it, because DEA renumbers items each
- * time a substance is added; the paragraph letter is what stays stable.
+ * Citations (checked 2026-11-23; see CITATION SOURCES below the CFR table):
+ * - `source` cites the paragraph, not the numbered item inside it, because DEA renumbers items when
+ *   it adds or removes a substance. Seen in the texts checked: oxycodone was 1308.12(b)(1)(xiii) and
+ *   became (xiv) when noroxymorphone was inserted; 1308.14(c) is alphabetical, so each new
+ *   depressant (daridorexant, lemborexant, remimazolam) shifted every item after it. Where a
+ *   paragraph could not be confirmed, `source` cites the section only and `unconfirmed` says why.
+ * - `deaCode` is the DEA Controlled Substances Code Number printed beside the substance in the CFR
+ *   (21 CFR 1308.03). Unlike item numbers it does not move, so it is the cross-check for a citation.
+ *   It is set only where the CFR text read names the substance (or its salts/isomers) with a code;
+ *   Schedule V narcotic preparations (1308.15(c)) have no code in the CFR.
  */
 export const CatalogueEntry = z.object({
   id: z.string().check(z.regex(/^[a-z0-9-]+$/)),
@@ -41,40 +49,121 @@ export const CatalogueEntry = z.object({
       }),
     ),
   ),
+  /** DEA Controlled Substances Code Number from the CFR line that lists the substance. */
+  deaCode: z.optional(z.string().check(z.regex(/^\d{4}$/))),
+  /** What could not be confirmed against the CFR or Federal Register text, in plain words. */
+  unconfirmed: z.optional(z.string().check(z.minLength(10))),
   /** Set when the class alone does not say whether rules should treat it as an opioid. */
   opioid: z.optional(z.boolean()),
   note: z.optional(z.string()),
 });
 export type CatalogueEntry = z.infer<typeof CatalogueEntry>;
 
+/*
+ * CITATION SOURCES (what each citation below was checked against, 2026-11-23; identifiers only):
+ * [eCFR]  21 CFR 1308.12-1308.15, 1308.32, 1308.34 as mirrored from eCFR in the public GitHub
+ *         repository MichalOpoka/ecfr (cfr/title-21-Food-Drugs/.../part-1308-.../section-1308.1x.md).
+ *         Versions read: 1308.12 with samidorphan and noroxymorphone (2022); 1308.13 after the 2014
+ *         hydrocodone rescheduling; 1308.14 with daridorexant but before zuranolone (2022);
+ *         1308.15 with the 2018 cannabidiol paragraph, before cenobamate and ganaxolone.
+ * [e24]   federal.elaws.us/cfr/21-cfr-1308.14 ("Last Updated: November 8, 2024"): 1308.14(b) and
+ *         (c)(1)-(19) only (the stored copy stops there).
+ * [LII]   law.cornell.edu/cfr/text/21/1308.12 and casetext 21 CFR 1308.12 (current through
+ *         2024-02-29): the (b)(1) item renumbering noted above.
+ * [FR]    Federal Register rules: 82 FR 14815 (2017-03-23, dronabinol oral solution to CII);
+ *         79 FR 49661 (2014-08-22, hydrocodone combinations to CII, effective 2014-10-06);
+ *         85 FR 13741 and 85 FR 51340 (2020, cenobamate CV); 87 FR 32996 and 87 FR 67548 (2022,
+ *         ganaxolone CV); 88 FR 74347 (2023-10-31) and FR doc 2024-18087 (zuranolone CIV);
+ *         87 FR 78857 (2022-12-23, fenfluramine removed from 1308.14); 87 FR 21588 (2022-04-12,
+ *         proposed revocation of every butalbital exemption, docket DEA-384).
+ * [NPRM26] DEA-1664 proposed rule of 2026-05-26 (as summarised by trueeval.com, a secondary page):
+ *         would revoke only exemptions of butalbital products whose NDC is inactive, which implies the
+ *         2022 proposal was not finalised. Not read in the Federal Register itself.
+ */
 const CFR = {
+  // [eCFR] (b)(1) lists codeine, hydrocodone, hydromorphone, morphine, oxycodone, oxymorphone and
+  // tincture of opium with their codes.
   opiates: '21 CFR 1308.12(b)(1)',
+  // [eCFR] (b)(4): coca leaves 9040, cocaine 9041.
   coca: '21 CFR 1308.12(b)(4)',
+  // [eCFR] (c) "Opiates": dihydrocodeine, diphenoxylate, fentanyl and the other synthetics.
   opiatesII: '21 CFR 1308.12(c)',
+  // [eCFR] (d): amphetamine (with optical isomers), methamphetamine, phenmetrazine,
+  // methylphenidate, lisdexamfetamine.
   stimulantsII: '21 CFR 1308.12(d)',
+  // [eCFR] (e): amobarbital, glutethimide, pentobarbital, phencyclidine, secobarbital.
   depressantsII: '21 CFR 1308.12(e)',
+  // [eCFR] (f)(1) nabilone 7379; (f)(2) dronabinol in an FDA-approved oral solution 7365 (Syndros;
+  // [FR] 82 FR 14815). Both confirmed.
   nabilone: '21 CFR 1308.12(f)(1)',
   dronabinolSolution: '21 CFR 1308.12(f)(2)',
+  // Section only: used where the paragraph could not be confirmed (see each entry's `unconfirmed`).
+  sectionII: '21 CFR 1308.12',
+  // [eCFR] (b): benzphetamine 1228, phendimetrazine 1615.
   stimulantsIII: '21 CFR 1308.13(b)',
+  // [eCFR] (c): GHB products approved under FD&C Act 505 (2012), ketamine with isomers (7285),
+  // perampanel (2261), tiletamine/zolazepam (7295).
   depressantsIII: '21 CFR 1308.13(c)',
+  // [eCFR] (c)(3): any derivative of barbituric acid, 2100 (butalbital, butabarbital).
   barbituricIII: '21 CFR 1308.13(c)(3)',
+  // [eCFR] (e)(1): limited-quantity narcotic preparations; codeine with non-narcotic ingredients
+  // (not more than 1.8 g/100 mL or 90 mg per dosage unit) 9804, dihydrocodeine likewise 9807,
+  // opium (not more than 500 mg/100 mL or 25 mg per dosage unit) 9809. No hydrocodone items remain.
   narcoticLimitedIII: '21 CFR 1308.13(e)(1)',
+  // [eCFR] (e)(2): buprenorphine 9064.
   buprenorphine: '21 CFR 1308.13(e)(2)',
+  // [eCFR] (f)(1): anabolic steroids as defined in 21 CFR 1300.01, 4000. The 1300.01 list of
+  // individual steroids was not re-read.
   anabolic: '21 CFR 1308.13(f)',
+  // [eCFR] (g)(1): synthetic dronabinol in sesame oil in a soft gelatin capsule, FDA-approved, 7369.
   dronabinolCapsule: '21 CFR 1308.13(g)(1)',
+  // [eCFR] and [e24] (b)(1) difenoxin <= 1 mg with atropine 9167; (b)(2) dextropropoxyphene 9278;
+  // (b)(3) tramadol 9752.
   difenoxinIV: '21 CFR 1308.14(b)(1)',
   propoxypheneIV: '21 CFR 1308.14(b)(2)',
   tramadolIV: '21 CFR 1308.14(b)(3)',
+  // [eCFR] (c) depressants, with salts and isomers (so eszopiclone is zopiclone, 2784).
   depressantsIV: '21 CFR 1308.14(c)',
+  // [eCFR] (f) stimulants and (g) other substances (pentazocine, butorphanol, eluxadoline), as
+  // lettered in the 2022 text. UNCONFIRMED since 87 FR 78857 removed fenfluramine, paragraph (d):
+  // whether (d) was reserved (letters unchanged) or later paragraphs were relettered was not seen.
   stimulantsIV: '21 CFR 1308.14(f)',
   otherIV: '21 CFR 1308.14(g)',
+  sectionIV: '21 CFR 1308.14',
+  // [eCFR] (c)(1) codeine <= 200 mg/100 mL; (c)(2) dihydrocodeine <= 100 mg/100 mL; (c)(4)
+  // diphenoxylate <= 2.5 mg with atropine per dosage unit. These items have no code numbers.
   codeineV: '21 CFR 1308.15(c)(1)',
   dihydrocodeineV: '21 CFR 1308.15(c)(2)',
   diphenoxylateV: '21 CFR 1308.15(c)(4)',
+  // [eCFR] (e): brivaracetam 2710, lacosamide 2746, pregabalin 2782.
   depressantsV: '21 CFR 1308.15(e)',
+  sectionV: '21 CFR 1308.15',
+  // [eCFR] 1308.32 and 1308.34 do not list products: they point to DEA's tables of exempted
+  // prescription products and exempt anabolic steroid products, which were not read. Exemption is
+  // per product (exact composition), so an entry citing these is a best reading, not a fact.
   exemptRx: '21 CFR 1308.32 (exempted prescription product)',
   exemptAnabolic: '21 CFR 1308.34 (exempt anabolic steroid product)',
 } as const;
+
+/**
+ * Citations whose paragraph letter holds in the text checked but could not be confirmed as current,
+ * keyed by `source`. An entry's own `unconfirmed` covers what is specific to that entry.
+ */
+export const PARAGRAPH_CAVEATS: Readonly<Record<string, string>> = {
+  [CFR.stimulantsIV]:
+    'Lettered (f) in the 2022 CFR text; 87 FR 78857 then removed fenfluramine, paragraph (d), and whether later paragraphs were relettered was not confirmed.',
+  [CFR.otherIV]:
+    'Lettered (g) in the 2022 CFR text; 87 FR 78857 then removed fenfluramine, paragraph (d), and whether later paragraphs were relettered was not confirmed.',
+};
+
+/** Everything not confirmed about an entry's citation (empty when all of it was checked). */
+export function citationCaveats(entry: CatalogueEntry): string[] {
+  const out: string[] = [];
+  const paragraph = PARAGRAPH_CAVEATS[entry.source];
+  if (paragraph !== undefined) out.push(paragraph);
+  if (entry.unconfirmed !== undefined) out.push(entry.unconfirmed);
+  return out;
+}
 
 // Word groups used by formulation rules. Brand names of the partner count as the partner.
 const APAP = ['acetaminophen', 'apap', 'paracetamol', 'tylenol'];
@@ -113,6 +202,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9143',
     names: ['percocet', 'endocet', 'roxicet', 'primlev', 'nalocet', 'prolate', 'xartemis', 'tylox'],
     rules: [{ name: 'oxycodone', requires: [APAP] }],
   },
@@ -123,6 +213,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9143',
     names: ['percodan', 'endodan'],
     rules: [{ name: 'oxycodone', requires: [ASPIRIN] }],
   },
@@ -133,6 +224,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9143',
     names: ['combunox'],
     rules: [{ name: 'oxycodone', requires: [IBUPROFEN] }],
   },
@@ -143,6 +235,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9143',
     names: ['oxycontin', 'xtampza'],
     rules: [{ name: 'oxycodone', requires: [ER] }],
   },
@@ -153,6 +246,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9143',
     names: ['oxycodone', 'roxicodone', 'oxaydo', 'roxybond', 'oxecta', 'oxy ir', 'oxyir', 'oxyfast'],
   },
   {
@@ -162,6 +256,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9193',
     names: ['norco', 'vicodin', 'lortab', 'lorcet', 'xodol', 'verdrocet', 'zydone', 'hycet', 'zamicet'],
     rules: [{ name: 'hydrocodone', requires: [APAP] }],
     note: 'Hydrocodone combination products moved from CIII to CII on 2014-10-06.',
@@ -173,6 +268,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9193',
     names: ['vicoprofen', 'reprexain', 'ibudone', 'xylon'],
     rules: [{ name: 'hydrocodone', requires: [IBUPROFEN] }],
   },
@@ -183,6 +279,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9193',
     names: ['hycodan', 'tussionex', 'tussigon', 'hydromet', 'tussicaps', 'hycofenix', 'flowtuss', 'obredon'],
     rules: [{ name: 'hydrocodone', requires: [HYDROCODONE_COUGH] }],
     note: 'Unlike codeine, hydrocodone cough products are CII whatever the concentration.',
@@ -194,6 +291,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9193',
     names: ['hysingla', 'zohydro', 'vantrela'],
     rules: [{ name: 'hydrocodone', requires: [ER] }],
   },
@@ -204,6 +302,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9193',
     names: ['hydrocodone', 'dihydrocodeinone'],
   },
   {
@@ -212,8 +311,10 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     formulation: 'benzhydrocodone/acetaminophen (Apadaz)',
     drugClass: 'opioid',
     schedule: 'CII',
-    source: CFR.opiates,
+    source: CFR.sectionII,
     names: ['benzhydrocodone', 'apadaz'],
+    unconfirmed:
+      'Benzhydrocodone is not named in 21 CFR 1308.12; that it is controlled in (b)(1) as a hydrocodone derivative was not confirmed from DEA text. CII is the labelled schedule.',
   },
   {
     id: 'morphine-naltrexone',
@@ -222,6 +323,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9300',
     names: ['embeda'],
     rules: [{ name: 'morphine', requires: [['naltrexone']] }],
   },
@@ -232,6 +334,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9300',
     names: ['ms contin', 'mscontin', 'kadian', 'avinza', 'arymo', 'morphabond'],
     rules: [{ name: 'morphine', requires: [ER] }],
   },
@@ -242,6 +345,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9300',
     names: ['morphine', 'roxanol', 'duramorph', 'infumorph', 'mitigo', 'mso4'],
   },
   {
@@ -251,6 +355,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9150',
     names: ['exalgo'],
     rules: [{ name: 'hydromorphone', requires: [ER] }],
   },
@@ -261,6 +366,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9150',
     names: ['hydromorphone', 'dilaudid', 'dihydromorphinone'],
   },
   {
@@ -270,6 +376,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9652',
     names: [],
     rules: [
       { name: 'oxymorphone', requires: [ER] },
@@ -283,6 +390,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9652',
     names: ['oxymorphone', 'opana', 'numorphan'],
   },
   // Codeine: the schedule follows the formulation. Order matters (see rule 3 above).
@@ -315,6 +423,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.narcoticLimitedIII,
+    deaCode: '9804',
     names: [],
     rules: [
       { name: 'codeine', requires: [['fioricet', 'esgic']] },
@@ -328,6 +437,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.narcoticLimitedIII,
+    deaCode: '9804',
     names: ['ascomp'],
     rules: [{ name: 'codeine', requires: [['fiorinal', 'butalbital']] }],
   },
@@ -338,6 +448,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.narcoticLimitedIII,
+    deaCode: '9804',
     names: [],
     rules: [{ name: 'codeine', requires: [['carisoprodol', 'soma']] }],
   },
@@ -348,6 +459,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.narcoticLimitedIII,
+    deaCode: '9804',
     names: ['tylenol 2', 'tylenol 3', 'tylenol 4', 'tylenol #2', 'tylenol #3', 'tylenol #4'],
     rules: [{ name: 'codeine', requires: [[...APAP, ...TYLENOL_NUMBER]] }],
   },
@@ -358,6 +470,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.narcoticLimitedIII,
+    deaCode: '9804',
     names: [],
     rules: [{ name: 'codeine', requires: [[...ASPIRIN, ...IBUPROFEN, 'caffeine']] }],
   },
@@ -368,6 +481,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9050',
     names: ['codeine'],
   },
   {
@@ -387,6 +501,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.narcoticLimitedIII,
+    deaCode: '9807',
     names: ['trezix', 'panlor', 'dvorah'],
     rules: [{ name: 'dihydrocodeine', requires: [APAP] }],
   },
@@ -397,6 +512,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.narcoticLimitedIII,
+    deaCode: '9807',
     names: ['synalgos'],
     rules: [{ name: 'dihydrocodeine', requires: [[...ASPIRIN, 'caffeine']] }],
   },
@@ -407,6 +523,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9120',
     names: ['dihydrocodeine'],
   },
   {
@@ -416,6 +533,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9801',
     names: ['duragesic'],
     rules: [{ name: 'fentanyl', requires: [PATCH] }],
   },
@@ -426,6 +544,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9801',
     names: ['actiq', 'fentora', 'abstral', 'subsys', 'lazanda', 'onsolis'],
     rules: [
       {
@@ -441,6 +560,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9801',
     names: ['fentanyl', 'sublimaze'],
   },
   {
@@ -450,6 +570,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9740',
     names: ['sufentanil', 'sufenta', 'dsuvia'],
   },
   {
@@ -459,6 +580,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9737',
     names: ['alfentanil', 'alfenta'],
   },
   {
@@ -468,6 +590,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9739',
     names: ['remifentanil', 'ultiva'],
   },
   {
@@ -477,6 +600,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9250',
     names: ['methadone', 'dolophine', 'methadose', 'diskets'],
   },
   {
@@ -486,6 +610,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9230',
     names: ['meperidine', 'demerol', 'pethidine', 'meperitab'],
   },
   {
@@ -495,6 +620,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9220',
     names: ['levorphanol'],
   },
   {
@@ -504,6 +630,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9780',
     names: [],
     rules: [
       { name: 'tapentadol', requires: [ER] },
@@ -517,6 +644,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9780',
     names: ['tapentadol', 'nucynta'],
   },
   {
@@ -526,10 +654,13 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9245',
     names: ['oliceridine', 'olinvyk'],
   },
   {
     id: 'belladonna-opium',
+    // A preparation of opium, which (b)(1) covers; no code is given because the CFR lists only the
+    // opium forms (raw, extract, fluid, powdered, granulated, tincture), not this product.
     ingredient: 'opium',
     formulation: 'belladonna and opium suppositories',
     drugClass: 'opioid',
@@ -546,6 +677,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     opioid: true,
     schedule: 'CIII',
     source: CFR.narcoticLimitedIII,
+    deaCode: '9809',
     names: ['paregoric'],
     rules: [{ name: 'opium', requires: [['camphorated']] }],
   },
@@ -557,6 +689,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     opioid: true,
     schedule: 'CII',
     source: CFR.opiates,
+    deaCode: '9630',
     names: ['opium', 'laudanum'],
   },
   {
@@ -566,6 +699,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'antidiarrheal',
     schedule: 'CII',
     source: CFR.opiatesII,
+    deaCode: '9170',
     names: ['diphenoxylate'],
   },
   // ---------------------------------------------------------------- opioids, Schedules III-V
@@ -576,6 +710,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.buprenorphine,
+    deaCode: '9064',
     names: ['suboxone', 'zubsolv', 'bunavail'],
     rules: [{ name: 'buprenorphine', requires: [['naloxone', 'nx']] }],
   },
@@ -586,6 +721,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.buprenorphine,
+    deaCode: '9064',
     names: ['sublocade', 'brixadi'],
     rules: [
       {
@@ -604,6 +740,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.buprenorphine,
+    deaCode: '9064',
     names: ['butrans', 'belbuca'],
     rules: [{ name: 'buprenorphine', requires: [[...PATCH, 'buccal']] }],
   },
@@ -614,6 +751,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIII',
     source: CFR.buprenorphine,
+    deaCode: '9064',
     names: ['buprenorphine', 'subutex', 'buprenex'],
   },
   {
@@ -623,6 +761,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIV',
     source: CFR.tramadolIV,
+    deaCode: '9752',
     names: ['ultracet'],
     rules: [{ name: 'tramadol', requires: [APAP] }],
   },
@@ -633,6 +772,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIV',
     source: CFR.tramadolIV,
+    deaCode: '9752',
     names: ['seglentis'],
     rules: [{ name: 'tramadol', requires: [['celecoxib']] }],
   },
@@ -643,6 +783,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIV',
     source: CFR.tramadolIV,
+    deaCode: '9752',
     names: ['tramadol', 'ultram', 'conzip', 'qdolo', 'ryzolt'],
   },
   {
@@ -652,6 +793,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIV',
     source: CFR.otherIV,
+    deaCode: '9720',
     names: ['butorphanol', 'stadol'],
   },
   {
@@ -661,6 +803,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIV',
     source: CFR.otherIV,
+    deaCode: '9709',
     names: ['talwin nx'],
     rules: [{ name: 'pentazocine', requires: [['naloxone', 'nx']] }],
   },
@@ -671,6 +814,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIV',
     source: CFR.otherIV,
+    deaCode: '9709',
     names: ['pentazocine', 'talwin', 'talacen'],
   },
   {
@@ -680,6 +824,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'opioid',
     schedule: 'CIV',
     source: CFR.propoxypheneIV,
+    deaCode: '9278',
     names: ['propoxyphene', 'dextropropoxyphene', 'darvon', 'darvocet'],
   },
   {
@@ -689,6 +834,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'antidiarrheal',
     schedule: 'CIV',
     source: CFR.otherIV,
+    deaCode: '9725',
     names: ['eluxadoline', 'viberzi'],
   },
   {
@@ -698,6 +844,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'antidiarrheal',
     schedule: 'CIV',
     source: CFR.difenoxinIV,
+    deaCode: '9167',
     names: ['difenoxin', 'motofen'],
     note: 'Only marketed with atropine; difenoxin alone is Schedule I and never prescribed.',
   },
@@ -719,6 +866,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2882',
     names: ['alprazolam', 'xanax', 'niravam'],
   },
   {
@@ -728,6 +876,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2744',
     names: ['limbitrol'],
     rules: [{ name: 'chlordiazepoxide', requires: [['amitriptyline']] }],
   },
@@ -738,6 +887,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2744',
     names: ['librax'],
     rules: [{ name: 'chlordiazepoxide', requires: [['clidinium']] }],
   },
@@ -748,6 +898,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2744',
     names: ['chlordiazepoxide', 'librium'],
   },
   {
@@ -757,6 +908,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2751',
     names: ['clobazam', 'onfi', 'sympazan'],
   },
   {
@@ -766,6 +918,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2737',
     names: ['clonazepam', 'klonopin'],
   },
   {
@@ -775,6 +928,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2768',
     names: ['clorazepate', 'tranxene'],
   },
   {
@@ -784,6 +938,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2765',
     names: ['diastat', 'valtoco', 'libervant'],
     rules: [{ name: 'diazepam', requires: [['rectal', 'gel', 'nasal', 'spray', 'buccal', 'film']] }],
   },
@@ -794,6 +949,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2765',
     names: ['diazepam', 'valium'],
   },
   {
@@ -803,6 +959,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2756',
     names: ['estazolam', 'prosom'],
   },
   {
@@ -812,6 +969,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2767',
     names: ['flurazepam', 'dalmane'],
   },
   {
@@ -821,6 +979,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2885',
     names: ['lorazepam', 'ativan', 'loreev'],
   },
   {
@@ -830,6 +989,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2884',
     names: ['nayzilam', 'seizalam'],
     rules: [{ name: 'midazolam', requires: [['nasal', 'spray', 'autoinjector']] }],
   },
@@ -840,6 +1000,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2884',
     names: ['midazolam', 'versed'],
   },
   {
@@ -849,6 +1010,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2835',
     names: ['oxazepam', 'serax'],
   },
   {
@@ -858,6 +1020,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2881',
     names: ['quazepam', 'doral'],
   },
   {
@@ -867,6 +1030,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2925',
     names: ['temazepam', 'restoril'],
   },
   {
@@ -876,6 +1040,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2887',
     names: ['triazolam', 'halcion'],
   },
   {
@@ -885,6 +1050,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2846',
     names: ['remimazolam', 'byfavo'],
   },
   {
@@ -894,6 +1060,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2762',
     names: ['halazepam', 'paxipam'],
   },
   {
@@ -903,6 +1070,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2764',
     names: ['prazepam', 'centrax'],
   },
   {
@@ -912,6 +1080,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2763',
     names: ['flunitrazepam', 'rohypnol'],
   },
   {
@@ -921,6 +1090,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2748',
     names: ['bromazepam', 'lexotan', 'lexotanil'],
   },
   {
@@ -930,6 +1100,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'benzodiazepine',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2834',
     names: ['nitrazepam', 'mogadon'],
   },
   // ---------------------------------------------------------------- sedative-hypnotics
@@ -940,6 +1111,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2783',
     names: [],
     rules: [
       { name: 'zolpidem', requires: [ER] },
@@ -953,6 +1125,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2783',
     names: ['edluar', 'intermezzo', 'zolpimist'],
     rules: [{ name: 'zolpidem', requires: [['sublingual', 'sl', 'spray']] }],
   },
@@ -963,6 +1136,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2783',
     names: ['zolpidem', 'ambien'],
   },
   {
@@ -972,6 +1146,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2781',
     names: ['zaleplon', 'sonata'],
   },
   {
@@ -981,6 +1156,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2784',
     names: ['eszopiclone', 'lunesta'],
   },
   {
@@ -990,6 +1166,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2784',
     names: ['zopiclone', 'imovane'],
   },
   {
@@ -999,6 +1176,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2223',
     names: ['suvorexant', 'belsomra'],
   },
   {
@@ -1008,6 +1186,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2245',
     names: ['lemborexant', 'dayvigo'],
   },
   {
@@ -1017,6 +1196,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2410',
     names: ['daridorexant', 'quviviq'],
   },
   {
@@ -1026,6 +1206,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2465',
     names: ['chloral'],
   },
   {
@@ -1035,6 +1216,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2820',
     names: ['meprobamate', 'miltown', 'equanil'],
   },
   {
@@ -1044,6 +1226,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2540',
     names: ['ethchlorvynol', 'placidyl'],
   },
   {
@@ -1053,6 +1236,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIII',
     source: CFR.depressantsIII,
+    deaCode: '2012',
     names: ['oxybate', 'xyrem', 'lumryz', 'ghb'],
     note: 'GHB itself is Schedule I; an order for it can only mean the FDA-approved product.',
   },
@@ -1063,6 +1247,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'sedative-hypnotic',
     schedule: 'CIII',
     source: CFR.depressantsIII,
+    deaCode: '2012',
     names: ['xywav', 'oxybates'],
   },
   {
@@ -1072,6 +1257,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'other',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2400',
     names: ['brexanolone', 'zulresso'],
   },
   {
@@ -1080,8 +1266,12 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     formulation: 'zuranolone (Zurzuvae)',
     drugClass: 'other',
     schedule: 'CIV',
-    source: CFR.depressantsIV,
+    // Schedule IV confirmed: 88 FR 74347 (interim final rule, 2023-10-31), made final by FR doc
+    // 2024-18087. The CFR text read predates it, so its paragraph and code number were not seen.
+    source: CFR.sectionIV,
     names: ['zuranolone', 'zurzuvae'],
+    unconfirmed:
+      'Schedule IV is confirmed by 88 FR 74347; the 1308.14 paragraph (expected (c), depressants) and the DEA code number were not seen in CFR text.',
   },
   // ---------------------------------------------------------------- barbiturates
   {
@@ -1091,6 +1281,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'barbiturate',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2285',
     names: ['phenobarbital', 'phenobarb', 'luminal', 'sezaby'],
   },
   {
@@ -1102,7 +1293,9 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     source: CFR.exemptRx,
     names: ['fioricet', 'esgic', 'zebutal', 'margesic'],
     rules: [{ name: 'butalbital', requires: [APAP, ['caffeine']] }],
-    note: 'Federally exempt, but many states schedule it: add a state addition for butalbital.',
+    note: 'Federally exempt only as listed, product by product, in DEA\'s Table of Exempted Prescription Products; many states schedule it: add a state addition for butalbital.',
+    unconfirmed:
+      'DEA\'s exempted-product table was not read; 87 FR 21588 (2022) proposed revoking every butalbital exemption and a 2026 proposal (DEA-1664) would revoke those with inactive NDCs. Without the exemption it is CIII (1308.13(c)(3)).',
   },
   {
     id: 'butalbital-apap',
@@ -1113,7 +1306,9 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     source: CFR.exemptRx,
     names: ['bupap', 'allzital', 'tencon', 'phrenilin'],
     rules: [{ name: 'butalbital', requires: [APAP] }],
-    note: 'Exemption is product-specific; check the current 1308.32 table for a given strength.',
+    note: 'Exemption is product-specific: check DEA\'s Table of Exempted Prescription Products (see 1308.32) for the exact product and strength.',
+    unconfirmed:
+      'DEA\'s exempted-product table was not read, so which butalbital/acetaminophen products are on it (and whether they stay, see 87 FR 21588 and DEA-1664) is unconfirmed. Without the exemption it is CIII (1308.13(c)(3)).',
   },
   {
     id: 'butalbital-aspirin-caffeine',
@@ -1122,6 +1317,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'barbiturate',
     schedule: 'CIII',
     source: CFR.barbituricIII,
+    deaCode: '2100',
     names: ['fiorinal'],
     rules: [{ name: 'butalbital', requires: [ASPIRIN] }],
   },
@@ -1132,6 +1328,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'barbiturate',
     schedule: 'CIII',
     source: CFR.barbituricIII,
+    deaCode: '2100',
     names: ['butalbital'],
   },
   {
@@ -1141,6 +1338,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'barbiturate',
     schedule: 'CIII',
     source: CFR.barbituricIII,
+    deaCode: '2100',
     names: ['butabarbital', 'butisol'],
   },
   {
@@ -1150,6 +1348,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'barbiturate',
     schedule: 'CII',
     source: CFR.depressantsII,
+    deaCode: '2270',
     names: ['pentobarbital', 'nembutal'],
   },
   {
@@ -1159,6 +1358,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'barbiturate',
     schedule: 'CII',
     source: CFR.depressantsII,
+    deaCode: '2315',
     names: ['secobarbital', 'seconal'],
   },
   {
@@ -1168,6 +1368,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'barbiturate',
     schedule: 'CII',
     source: CFR.depressantsII,
+    deaCode: '2125',
     names: ['amobarbital', 'amytal'],
   },
   {
@@ -1177,6 +1378,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'barbiturate',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2264',
     names: ['methohexital', 'brevital'],
   },
   {
@@ -1186,6 +1388,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'barbiturate',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2250',
     names: ['mephobarbital', 'methylphenobarbital', 'mebaral'],
   },
   // ---------------------------------------------------------------- muscle relaxant
@@ -1196,6 +1399,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'muscle-relaxant',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '8192',
     names: ['soma compound'],
     rules: [{ name: 'carisoprodol', requires: [ASPIRIN] }],
   },
@@ -1206,6 +1410,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'muscle-relaxant',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '8192',
     names: ['carisoprodol', 'soma', 'vanadom'],
   },
   // ---------------------------------------------------------------- stimulants
@@ -1216,6 +1421,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1100',
     names: ['adderall', 'mydayis'],
     rules: [
       { name: 'amphetamine', requires: [['dextroamphetamine', 'salts']] },
@@ -1229,6 +1435,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1100',
     names: ['amphetamine', 'evekeo', 'adzenys', 'dyanavel'],
   },
   {
@@ -1238,6 +1445,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1100',
     names: ['xelstrym'],
     rules: [{ name: 'dextroamphetamine', requires: [PATCH] }],
   },
@@ -1248,6 +1456,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1100',
     names: ['dextroamphetamine', 'dexamphetamine', 'dexedrine', 'zenzedi', 'procentra', 'dextrostat'],
   },
   {
@@ -1257,6 +1466,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1205',
     names: ['lisdexamfetamine', 'lisdexamphetamine', 'vyvanse'],
   },
   {
@@ -1266,6 +1476,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1105',
     names: ['methamphetamine', 'desoxyn'],
   },
   {
@@ -1275,6 +1486,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1724',
     names: ['daytrana'],
     rules: [{ name: 'methylphenidate', requires: [PATCH] }],
   },
@@ -1285,6 +1497,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1724',
     names: ['concerta', 'metadate', 'quillivant', 'quillichew', 'cotempla', 'aptensio', 'jornay', 'relexxii', 'adhansia'],
     rules: [
       { name: 'methylphenidate', requires: [[...ER, 'cd']] },
@@ -1298,6 +1511,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1724',
     names: ['methylphenidate', 'ritalin', 'methylin'],
   },
   {
@@ -1313,6 +1527,8 @@ export const ENTRIES: readonly CatalogueEntry[] = [
   },
   {
     id: 'dexmethylphenidate',
+    // 1308.12(d)(4) lists methylphenidate (1724) without the isomer wording that (d)(1) gives
+    // amphetamine, so no code is recorded for the d-isomer; the paragraph is not in doubt.
     ingredient: 'dexmethylphenidate',
     formulation: 'dexmethylphenidate (Focalin, Focalin XR)',
     drugClass: 'stimulant',
@@ -1327,6 +1543,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1729',
     names: ['serdexmethylphenidate'],
   },
   {
@@ -1336,6 +1553,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CII',
     source: CFR.stimulantsII,
+    deaCode: '1631',
     names: ['phenmetrazine', 'preludin'],
   },
   {
@@ -1345,6 +1563,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anesthetic',
     schedule: 'CII',
     source: CFR.coca,
+    deaCode: '9041',
     names: ['cocaine', 'goprelto', 'numbrino'],
   },
   {
@@ -1354,6 +1573,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'weight-loss',
     schedule: 'CIII',
     source: CFR.stimulantsIII,
+    deaCode: '1228',
     names: ['benzphetamine', 'didrex', 'regimex'],
   },
   {
@@ -1363,6 +1583,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'weight-loss',
     schedule: 'CIII',
     source: CFR.stimulantsIII,
+    deaCode: '1615',
     names: ['phendimetrazine', 'bontril'],
   },
   {
@@ -1372,6 +1593,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'weight-loss',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1640',
     names: ['qsymia'],
     rules: [{ name: 'phentermine', requires: [['topiramate']] }],
   },
@@ -1382,6 +1604,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'weight-loss',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1640',
     names: ['phentermine', 'adipex', 'lomaira', 'ionamin'],
   },
   {
@@ -1391,6 +1614,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'weight-loss',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1610',
     names: ['diethylpropion', 'amfepramone', 'tenuate'],
   },
   {
@@ -1400,6 +1624,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'weight-loss',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1675',
     names: ['sibutramine', 'meridia'],
   },
   {
@@ -1409,6 +1634,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'weight-loss',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1605',
     names: ['mazindol', 'sanorex'],
   },
   {
@@ -1418,6 +1644,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1680',
     names: ['modafinil', 'provigil'],
   },
   {
@@ -1427,6 +1654,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1680',
     names: ['armodafinil', 'nuvigil'],
   },
   {
@@ -1436,6 +1664,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1650',
     names: ['solriamfetol', 'sunosi'],
   },
   {
@@ -1445,6 +1674,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'stimulant',
     schedule: 'CIV',
     source: CFR.stimulantsIV,
+    deaCode: '1530',
     names: ['pemoline', 'cylert'],
   },
   // ---------------------------------------------------------------- anabolic steroids, CIII
@@ -1455,6 +1685,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['androgel', 'testim', 'fortesta', 'vogelxo', 'axiron', 'androderm'],
     rules: [{ name: 'testosterone', requires: [['gel', 'topical', 'transdermal', 'solution', 'patch', 'pump']] }],
   },
@@ -1465,6 +1696,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['depo testosterone', 'delatestryl', 'xyosted', 'aveed', 'azmiro'],
     rules: [
       {
@@ -1480,6 +1712,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['jatenzo', 'tlando', 'kyzatrex'],
     rules: [{ name: 'testosterone', requires: [['oral', 'capsule', 'capsules', 'cap', 'caps', 'undecanoate']] }],
   },
@@ -1490,6 +1723,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['natesto', 'testopel'],
     rules: [{ name: 'testosterone', requires: [['nasal', 'pellet', 'pellets', 'implant']] }],
   },
@@ -1500,6 +1734,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['testosterone'],
   },
   {
@@ -1510,6 +1745,8 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     schedule: null,
     source: CFR.exemptAnabolic,
     names: ['covaryx', 'eemt', 'estratest'],
+    unconfirmed:
+      'DEA\'s exempt anabolic steroid product table (see 1308.34) was not read; the exemption is per product, so these brands are not confirmed on it.',
     rules: [{ name: 'methyltestosterone', requires: [['estrogens', 'estrogen', 'esterified']] }],
   },
   {
@@ -1519,6 +1756,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['methyltestosterone', 'android', 'methitest', 'testred'],
   },
   {
@@ -1528,6 +1766,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['oxandrolone', 'oxandrin'],
   },
   {
@@ -1537,6 +1776,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['oxymetholone', 'anadrol'],
   },
   {
@@ -1546,6 +1786,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['nandrolone', 'deca durabolin', 'durabolin'],
   },
   {
@@ -1555,6 +1796,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['fluoxymesterone', 'androxy', 'halotestin'],
   },
   {
@@ -1564,6 +1806,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['stanozolol', 'winstrol'],
   },
   {
@@ -1573,6 +1816,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['methandrostenolone', 'methandienone', 'dianabol'],
   },
   {
@@ -1582,6 +1826,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['trenbolone'],
   },
   {
@@ -1591,6 +1836,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anabolic-steroid',
     schedule: 'CIII',
     source: CFR.anabolic,
+    deaCode: '4000',
     names: ['boldenone'],
   },
   // ---------------------------------------------------------------- anesthetics
@@ -1601,6 +1847,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anesthetic',
     schedule: 'CIII',
     source: CFR.depressantsIII,
+    deaCode: '7285',
     names: ['esketamine', 'spravato'],
     note: 'Ketamine is listed with its isomers, so esketamine shares its schedule.',
   },
@@ -1611,6 +1858,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anesthetic',
     schedule: 'CIII',
     source: CFR.depressantsIII,
+    deaCode: '7285',
     names: ['ketamine', 'ketalar'],
   },
   {
@@ -1620,6 +1868,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anesthetic',
     schedule: 'CIII',
     source: CFR.depressantsIII,
+    deaCode: '7295',
     names: ['tiletamine', 'zolazepam', 'telazol'],
   },
   {
@@ -1629,6 +1878,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anesthetic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2138',
     names: ['fospropofol', 'lusedra'],
   },
   {
@@ -1638,6 +1888,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anesthetic',
     schedule: 'CIV',
     source: CFR.depressantsIV,
+    deaCode: '2731',
     names: ['alfaxalone', 'alfaxan'],
   },
   // ---------------------------------------------------------------- gabapentinoids, anticonvulsants
@@ -1648,6 +1899,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'gabapentinoid',
     schedule: 'CV',
     source: CFR.depressantsV,
+    deaCode: '2782',
     names: [],
     rules: [
       { name: 'pregabalin', requires: [ER] },
@@ -1661,6 +1913,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'gabapentinoid',
     schedule: 'CV',
     source: CFR.depressantsV,
+    deaCode: '2782',
     names: ['pregabalin', 'lyrica'],
   },
   {
@@ -1670,6 +1923,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anticonvulsant',
     schedule: 'CV',
     source: CFR.depressantsV,
+    deaCode: '2746',
     names: ['lacosamide', 'vimpat', 'motpoly'],
   },
   {
@@ -1679,6 +1933,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anticonvulsant',
     schedule: 'CV',
     source: CFR.depressantsV,
+    deaCode: '2710',
     names: ['brivaracetam', 'briviact'],
   },
   {
@@ -1687,8 +1942,11 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     formulation: 'cenobamate (Xcopri)',
     drugClass: 'anticonvulsant',
     schedule: 'CV',
-    source: CFR.depressantsV,
+    // Schedule V confirmed: 85 FR 13741 (interim final rule, 2020-03-10), final 85 FR 51340.
+    source: CFR.sectionV,
     names: ['cenobamate', 'xcopri'],
+    unconfirmed:
+      'Schedule V is confirmed by 85 FR 13741; the 1308.15 paragraph (expected (e)) and the DEA code number were not seen in CFR text (a Wikipedia list gives 2720).',
   },
   {
     id: 'ganaxolone',
@@ -1696,8 +1954,11 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     formulation: 'ganaxolone (Ztalmy)',
     drugClass: 'anticonvulsant',
     schedule: 'CV',
-    source: CFR.depressantsV,
+    // Schedule V confirmed: 87 FR 32996 (interim final rule, effective 2022-06-01), final 87 FR 67548.
+    source: CFR.sectionV,
     names: ['ganaxolone', 'ztalmy'],
+    unconfirmed:
+      'Schedule V is confirmed by 87 FR 32996; the 1308.15 paragraph (expected (e)) and the DEA code number were not seen in CFR text (a Wikipedia list gives 2401).',
   },
   {
     id: 'perampanel',
@@ -1706,16 +1967,19 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'anticonvulsant',
     schedule: 'CIII',
     source: CFR.depressantsIII,
+    deaCode: '2261',
     names: ['perampanel', 'fycompa'],
   },
   // ---------------------------------------------------------------- cannabinoids
   {
     id: 'dronabinol-solution',
+    // Syndros. Checked: 1308.12(f)(2), code 7365 ([eCFR]); placed by 82 FR 14815 (2017-03-23).
     ingredient: 'dronabinol',
     formulation: 'dronabinol oral solution (Syndros)',
     drugClass: 'cannabinoid',
     schedule: 'CII',
     source: CFR.dronabinolSolution,
+    deaCode: '7365',
     names: ['syndros'],
     rules: [{ name: 'dronabinol', requires: [['solution', 'liquid', 'ml']] }],
   },
@@ -1726,6 +1990,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'cannabinoid',
     schedule: 'CIII',
     source: CFR.dronabinolCapsule,
+    deaCode: '7369',
     names: ['dronabinol', 'marinol'],
     note: 'Without a form word the capsule (CIII) is assumed: it is by far the common product.',
   },
@@ -1736,6 +2001,7 @@ export const ENTRIES: readonly CatalogueEntry[] = [
     drugClass: 'cannabinoid',
     schedule: 'CII',
     source: CFR.nabilone,
+    deaCode: '7379',
     names: ['nabilone', 'cesamet'],
   },
 ];
