@@ -8,6 +8,10 @@ const LOCAL_PMP = ['http://127.0.0.1:47810/*', 'http://localhost:47810/*'];
 // so the runtime grant resolves without the permission prompt automation cannot answer; the
 // content script is still registered for it at run time, only once it is added as a site.
 const E2E_GRANTED_EHR = ['http://127.0.0.2:47811/*'];
+// `--mode e2e` only: the PMP addresses Test connection must name the failure of (a name that never
+// resolves, and a self-signed HTTPS server on a free loopback port, hence no port here): webRequest
+// reports errors only for origins the extension holds.
+const E2E_BROKEN_PMP = ['https://pmp.invalid/*', 'https://127.0.0.1/*'];
 export const FIREFOX_ID = 'pmp-check@synthetic.invalid';
 
 /** Firefox match patterns cannot name a port (Mozilla bug 1362809): drop it there. */
@@ -35,10 +39,12 @@ export default defineConfig({
       'Mandated Prescription Monitoring Program reviews inside your web EHR: notices controlled-substance orders, shows PMP history, records the review.',
     // Firefox has a sidebar instead of Chrome's side panel (WXT maps the entry to sidebar_action).
     // scripting: the content script is registered at run time for the EHR origins the admin grants.
-    permissions: browser === 'firefox' ? ['storage', 'tabs', 'scripting'] : ['storage', 'sidePanel', 'tabs', 'scripting'],
+    // webRequest (observe only, no blocking; no install warning of its own): Test connection names
+    // why a PMP address failed (DNS, refused, TLS certificate), which fetch() does not say.
+    permissions: browser === 'firefox' ? ['storage', 'tabs', 'scripting', 'webRequest'] : ['storage', 'sidePanel', 'tabs', 'scripting', 'webRequest'],
     // The demo EHR and the local PMP server are ours and on loopback; every other EHR origin and
     // PMP endpoint is granted by the practice admin at run time.
-    host_permissions: [...DEMO_EHR, ...LOCAL_PMP, ...(mode === 'e2e' ? E2E_GRANTED_EHR : [])],
+    host_permissions: [...DEMO_EHR, ...LOCAL_PMP, ...(mode === 'e2e' ? [...E2E_GRANTED_EHR, ...E2E_BROKEN_PMP] : [])],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     side_panel: { default_path: 'sidepanel.html' },
     action: { default_title: 'PMP Check' },

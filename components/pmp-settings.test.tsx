@@ -166,6 +166,60 @@ describe('Test connection', () => {
     vi.unstubAllGlobals();
   });
 
+  /** browser.webRequest.onErrorOccurred as the options page sees it (fakeBrowser does not implement it). */
+  function fakeWebRequest(granted: boolean) {
+    type Listener = Parameters<typeof browser.webRequest.onErrorOccurred.addListener>[0];
+    const listeners = new Set<Listener>();
+    const filters: string[][] = [];
+    vi.spyOn(browser.webRequest.onErrorOccurred, 'addListener').mockImplementation((cb, filter) => {
+      listeners.add(cb);
+      filters.push(filter.urls);
+    });
+    vi.spyOn(browser.webRequest.onErrorOccurred, 'removeListener').mockImplementation((cb) => {
+      listeners.delete(cb);
+    });
+    const contains = vi.spyOn(browser.permissions, 'contains').mockResolvedValue(granted as never);
+    vi.spyOn(browser.permissions, 'request').mockResolvedValue(true as never);
+    // The browser's order: the webRequest event, then fetch's bare TypeError.
+    vi.stubGlobal('fetch', vi.fn((url: string) => {
+      // Only the fields the page reads; the rest of Chrome's details do not matter here.
+      for (const cb of [...listeners]) cb({ url, error: 'net::ERR_NAME_NOT_RESOLVED' } as Parameters<Listener>[0]);
+      return Promise.reject(new TypeError('Failed to fetch'));
+    }));
+    return { listeners, filters, contains };
+  }
+
+  it('names a DNS failure from webRequest when the origin is granted, and stops listening', async () => {
+    const wr = fakeWebRequest(true);
+    render();
+    const f = chooseFhir();
+    type(field(f, 'baseUrl'), 'https://pmp.invalid/fhir');
+    await clickTest(f);
+    const report = f.querySelector('[data-testid="connection-report"]');
+    expect(report?.getAttribute('data-problem')).toBe('dns');
+    expect(report?.querySelector('[data-step="reach"]')?.textContent).toContain('The name pmp.invalid does not resolve (DNS)');
+    expect(report?.textContent).toContain('net::ERR_NAME_NOT_RESOLVED');
+    expect(wr.contains).toHaveBeenCalledWith({ origins: ['https://pmp.invalid/*'] });
+    expect(wr.filters).toEqual([['https://pmp.invalid/*']]);
+    expect(wr.listeners.size).toBe(0);
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('without the grant it does not listen and keeps the general wording', async () => {
+    const wr = fakeWebRequest(false);
+    render();
+    const f = chooseFhir();
+    type(field(f, 'baseUrl'), 'https://pmp.invalid/fhir');
+    await clickTest(f);
+    const report = f.querySelector('[data-testid="connection-report"]');
+    expect(report?.getAttribute('data-problem')).toBe('unreachable');
+    expect(report?.textContent).toContain('browsers do not say which');
+    expect(wr.filters).toEqual([]);
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
   it('asks for the address first when it is not a URL', async () => {
     render();
     const f = chooseFhir();

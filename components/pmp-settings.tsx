@@ -1,4 +1,5 @@
 import { testPmpConnection, type ConnectionReport } from '@/lib/pmp/connection-test';
+import { hostPattern, watchNetErrors, type NetErrorObserver, type WebRequestEvents } from '@/lib/pmp/net-errors';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
@@ -53,6 +54,25 @@ async function ensureAccess(urls: readonly string[]): Promise<string | null> {
   } catch {
     return `The extension could not ask for access to ${remote.join(' and ')}.`;
   }
+}
+
+/**
+ * The browser's own word on a failed probe (DNS, refused, which TLS problem): webRequest only
+ * reports requests to origins the extension holds, so without that grant (a loopback server
+ * on another port, or a browser without webRequest) Test connection keeps fetch()'s vaguer words.
+ */
+async function netErrorObserver(url: string): Promise<NetErrorObserver | undefined> {
+  const webRequest = (browser as { webRequest?: WebRequestEvents }).webRequest;
+  if (!webRequest) return undefined;
+  // Chrome's grant may name the port (origin/*); Firefox's patterns cannot, so ask both ways.
+  for (const origins of [[`${new URL(url).origin}/*`], [hostPattern(url)]]) {
+    try {
+      if (await browser.permissions.contains({ origins })) return (u) => watchNetErrors(webRequest, u);
+    } catch {
+      // A pattern this browser does not accept: try the other form.
+    }
+  }
+  return undefined;
 }
 
 /** The options page's PMP part: which PMP to ask (bundled or FHIR) and how indicators are computed. */
@@ -165,12 +185,16 @@ function ConnectionForm({ current }: { current: PmpConnection }) {
       const denied = await ensureAccess([url, ...(smart?.tokenUrl ? [smart.tokenUrl] : [])]);
       if (denied) throw new Error(denied);
       const seconds = Number(timeoutSeconds);
-      return testPmpConnection({
-        baseUrl: url,
-        ...(authMode === 'bearer' && token.trim() ? { token: token.trim() } : {}),
-        ...(smart ? { smart } : {}),
-        ...(Number.isFinite(seconds) && seconds > 0 ? { timeoutMs: seconds * 1000 } : {}),
-      });
+      return testPmpConnection(
+        {
+          baseUrl: url,
+          ...(authMode === 'bearer' && token.trim() ? { token: token.trim() } : {}),
+          ...(smart ? { smart } : {}),
+          ...(Number.isFinite(seconds) && seconds > 0 ? { timeoutMs: seconds * 1000 } : {}),
+        },
+        fetch,
+        await netErrorObserver(url),
+      );
     },
   });
   const save = useMutation({

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPmpServer } from '../../server/pmp/server';
 import { testPmpConnection } from './connection-test';
+import { watchNetErrors, type NetErrorObserver, type WebRequestErrorDetails, type WebRequestEvents } from './net-errors';
 import { generatePrivateJwk, publicJwksOf, type PrivateJwk } from './smart';
 
 let pmp: Awaited<ReturnType<typeof startPmpServer>>;
@@ -103,5 +104,103 @@ describe('testPmpConnection: what failed, in plain words', () => {
   ])('%s → %s', async (_name, body, problem) => {
     otherBody = body;
     expect(await testPmpConnection({ baseUrl: otherUrl })).toMatchObject({ ok: false, problem });
+  });
+});
+
+describe('testPmpConnection names a failed connection from the browser’s webRequest error', () => {
+  /** A fake webRequest.onErrorOccurred, and a fetch that fails the way the browser does: the event, then a bare TypeError. */
+  function failingBrowser(error: string | null, order: 'event-first' | 'event-after' = 'event-first') {
+    const listeners = new Set<(d: WebRequestErrorDetails) => void>();
+    const webRequest: WebRequestEvents = {
+      onErrorOccurred: {
+        addListener: (cb) => listeners.add(cb),
+        removeListener: (cb) => listeners.delete(cb),
+      },
+    };
+    const fire = (url: string) => {
+      if (error !== null) for (const cb of [...listeners]) cb({ url, error });
+    };
+    const fetchImpl = ((input: string) => {
+      if (order === 'event-first') fire(input);
+      else setTimeout(() => { fire(input); }, 20);
+      return Promise.reject(new TypeError('Failed to fetch'));
+    }) as unknown as typeof fetch;
+    const observe: NetErrorObserver = (url) => watchNetErrors(webRequest, url);
+    return { fetchImpl, observe, listeners };
+  }
+
+  it.each<[string, string, string, RegExp]>([
+    ['net::ERR_NAME_NOT_RESOLVED', 'https://pmp.invalid', 'dns', /^The name pmp\.invalid does not resolve \(DNS\)$/],
+    ['NS_ERROR_UNKNOWN_HOST', 'https://pmp.invalid/fhir/', 'dns', /^The name pmp\.invalid does not resolve \(DNS\)$/],
+    ['net::ERR_CERT_AUTHORITY_INVALID', 'https://127.0.0.1:9443', 'tls-untrusted', /not trusted \(issued by an unknown authority\)/],
+    ['net::ERR_CERT_COMMON_NAME_INVALID', 'https://pmp.example.org', 'tls-wrong-name', /is for another name/],
+    ['net::ERR_CERT_DATE_INVALID', 'https://pmp.example.org', 'tls-expired', /has expired/],
+    ['net::ERR_CONNECTION_REFUSED', 'https://pmp.example.org:8443', 'connection-refused', /^Nothing accepts connections at pmp\.example\.org:8443$/],
+    ['net::ERR_CONNECTION_TIMED_OUT', 'https://pmp.example.org', 'timeout', /timed out/],
+  ])('%s at %s → %s', async (code, baseUrl, problem, title) => {
+    const b = failingBrowser(code);
+    const r = await testPmpConnection({ baseUrl }, b.fetchImpl, b.observe);
+    expect(r).toMatchObject({ ok: false, problem });
+    expect(r.checks).toHaveLength(1);
+    expect(r.checks[0]).toMatchObject({ step: 'reach', ok: false });
+    expect(r.checks[0]?.title).toMatch(title);
+    expect(r.checks[0]?.detail).toContain(`(${code})`);
+    expect(b.listeners.size).toBe(0);
+  });
+
+  it('takes an event that arrives after fetch rejected', async () => {
+    const b = failingBrowser('net::ERR_CERT_AUTHORITY_INVALID', 'event-after');
+    const r = await testPmpConnection({ baseUrl: 'https://127.0.0.1:9443' }, b.fetchImpl, b.observe);
+    expect(r.problem).toBe('tls-untrusted');
+    expect(b.listeners.size).toBe(0);
+  });
+
+  it('keeps the general wording when the browser reports nothing useful (or nothing at all)', async () => {
+    for (const error of ['net::ERR_FAILED', null]) {
+      const b = failingBrowser(error);
+      const r = await testPmpConnection({ baseUrl: 'https://pmp.example.org', timeoutMs: 2000 }, b.fetchImpl, (url) => {
+        const w = b.observe(url);
+        return { stop: () => { w.stop(); }, error: () => w.error(10) };
+      });
+      expect(r).toMatchObject({ ok: false, problem: 'unreachable' });
+      expect(r.checks[0]?.detail).toMatch(/browsers do not say which/);
+      expect(b.listeners.size).toBe(0);
+    }
+  });
+
+  it('without an observer (no webRequest access) says what it said before', async () => {
+    const b = failingBrowser('net::ERR_NAME_NOT_RESOLVED');
+    const r = await testPmpConnection({ baseUrl: 'https://pmp.invalid' }, b.fetchImpl);
+    expect(r).toMatchObject({ ok: false, problem: 'unreachable' });
+    expect(r.checks[0]?.title).toBe('Could not connect to pmp.invalid');
+  });
+
+  it('an observer that cannot watch the address does not break the test', async () => {
+    const b = failingBrowser(null);
+    const r = await testPmpConnection({ baseUrl: 'https://pmp.example.org' }, b.fetchImpl, () => {
+      throw new Error('not watchable');
+    });
+    expect(r.problem).toBe('unreachable');
+  });
+
+  it('stops watching once the server answered (the real local server)', async () => {
+    const listeners = new Set<unknown>();
+    let stops = 0;
+    const observe: NetErrorObserver = (url) => {
+      listeners.add(url);
+      return { error: () => Promise.resolve(undefined), stop: () => { stops++; listeners.delete(url); } };
+    };
+    const r = await testPmpConnection({ baseUrl: pmp.url, token: 'demo-token' }, fetch, observe);
+    expect(r.ok).toBe(true);
+    expect(stops).toBe(1);
+    expect(listeners.size).toBe(0);
+  });
+
+  it('a real refused connection, named by the observer (Node fetch has no webRequest: the fake supplies it)', async () => {
+    const b = failingBrowser('net::ERR_CONNECTION_REFUSED');
+    const real = ((input: string, init?: RequestInit) => fetch(input, init).catch((e: unknown) => b.fetchImpl(input).catch(() => { throw e; }))) as typeof fetch;
+    const r = await testPmpConnection({ baseUrl: 'http://127.0.0.1:9' }, real, b.observe);
+    expect(r).toMatchObject({ ok: false, problem: 'connection-refused' });
+    expect(r.checks[0]?.title).toBe('Nothing accepts connections at 127.0.0.1:9');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuthProblem, normalizeError } from './errors';
+import { NetProblem, describeNetError, type NetErrorObserver } from './net-errors';
 import { requestAccessToken, type SmartClientConfig } from './smart';
 
 /** What failed; the SMART token step names its own problems (AuthProblem). */
@@ -12,6 +13,7 @@ export const ConnectionProblem = z.enum([
   'unauthorized',
   'server-error',
   ...AuthProblem.options,
+  ...NetProblem.options.filter((p) => p !== 'timeout'),
 ]);
 export type ConnectionProblem = z.infer<typeof ConnectionProblem>;
 
@@ -78,10 +80,13 @@ function fail(checks: ConnectionCheck[], problem: ConnectionProblem, check: Conn
  * Checks a FHIR PDMP endpoint step by step — reachable, a FHIR R4 server, offers $pdmp-history,
  * accepts our credentials — and says in plain words which step failed. Sends no patient data:
  * the credentials are probed with an empty request the server must refuse as malformed.
+ * With `observe` (the browser's webRequest errors), a failed connection is named exactly: DNS,
+ * refused, TLS certificate…; without it fetch() cannot tell those apart.
  */
 export async function testPmpConnection(
   config: { baseUrl: string; token?: string; smart?: SmartClientConfig; timeoutMs?: number },
   fetchImpl: typeof fetch = fetch,
+  observe?: NetErrorObserver,
 ): Promise<ConnectionReport> {
   const base = config.baseUrl.replace(/\/+$/, '');
   const timeoutMs = config.timeoutMs ?? 10_000;
@@ -95,9 +100,19 @@ export async function testPmpConnection(
   const checks: ConnectionCheck[] = [];
 
   let res: Response;
+  const metadataUrl = `${base}/metadata`;
+  let watch: ReturnType<NetErrorObserver> | undefined;
   try {
-    res = await timed(fetchImpl, `${base}/metadata`, { headers: { accept: 'application/fhir+json' } }, timeoutMs);
+    watch = observe?.(metadataUrl);
+  } catch {
+    watch = undefined; // Not a URL the browser can watch: fetch() will say so below.
+  }
+  try {
+    res = await timed(fetchImpl, metadataUrl, { headers: { accept: 'application/fhir+json' } }, timeoutMs);
   } catch (e) {
+    const code = await watch?.error();
+    const named = code === undefined ? undefined : describeNetError(code, metadataUrl);
+    if (named) return fail(checks, named.problem, { step: 'reach', ok: false, title: named.title, detail: `${named.detail} (${named.code})` });
     if (e instanceof DOMException && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
       return fail(checks, 'timeout', { step: 'reach', ok: false, title: `${host} did not answer within ${String(Math.round(timeoutMs / 1000))} s` });
     }
@@ -109,6 +124,8 @@ export async function testPmpConnection(
         ? 'The name did not resolve, the server refused the connection, or its TLS certificate was not accepted (browsers do not say which). Check the address and open it in a tab to see the certificate.'
         : 'The name did not resolve or nothing answers at that address and port. Check the address.',
     });
+  } finally {
+    watch?.stop();
   }
   checks.push({ step: 'reach', ok: true, title: `${host} answers` });
 
