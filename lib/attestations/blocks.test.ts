@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cutBlock, readBlock, sealRuns, withTexts, type BlockRow } from './blocks';
 import { hashInput, verifyChainSync } from './chain';
 import { PmpDatabase } from './db';
@@ -251,5 +251,100 @@ describe('blocks.ts', () => {
     expect(cutBlock(b, 4)).toBeNull();
     expect(cutBlock(b, 0)).toBe(b);
     expect(() => cutBlock({ ...b, pks: [] }, 2)).toThrow(/damaged/);
+  });
+});
+
+describe('sealed blocks: verify reads the log a few blocks at a time', () => {
+  // 8 blocks are read per request: 30 records in blocks of 3 make 10 blocks, so the check crosses a request.
+  it('a log longer than one read verifies whole, and a change in a block of the second read is found at its record', async () => {
+    await appendEach(31);
+    expect(await db.blocks.count()).toBe(10);
+    expect(await repo.verify()).toEqual({ ok: true, records: 31, firstBadRecord: null });
+    await tamper(28, (b) => ({ ...b, lines: b.lines.replace('"reason":"r28"', '"reason":"r28 (edited)"') }));
+    expect(await repo.verify()).toEqual({ ok: false, records: 31, firstBadRecord: 29, problem: 'record content was changed' });
+    expect((await repo.readVerified()).verify).toEqual(await repo.verify());
+  });
+
+  it('a block missing where one read ends and the next begins', async () => {
+    await appendEach(31);
+    await db.blocks.delete(25);
+    expect(await repo.verify()).toMatchObject({ ok: false, records: 28, firstBadRecord: 28, problem: expect.stringMatching(/expected record 25, found 28/) as unknown });
+  });
+
+  it('a break in the first block still counts every stored record', async () => {
+    await appendEach(31);
+    await tamper(1, (b) => ({ ...b, hashes: `${'0'.repeat(64)}${b.hashes.slice(64)}` }));
+    expect(await repo.verify()).toMatchObject({ ok: false, records: 31, firstBadRecord: 1 });
+  });
+
+  it('records with non-ASCII text (names, reasons) are hashed over their exact UTF-8, and a changed character is caught', async () => {
+    const names = ['Dr. Ñoño Pérez', 'Dr. 日本 Ōta', 'Dr. 𝄞 Clef ✓', 'Dr. Zoë'];
+    for (const [i, name] of names.entries()) await repo.append(draft({ reviewer: { userId: `u-${String(i)}`, name, role: 'prescriber' }, reason: `é${'✓'.repeat(i)}` }));
+    expect(await db.blocks.count()).toBe(1);
+    expect(await repo.verify()).toEqual({ ok: true, records: 4, firstBadRecord: null });
+    await tamper(1, (b) => ({ ...b, lines: b.lines.replace('日本', '日木') }));
+    expect(await repo.verify()).toMatchObject({ ok: false, firstBadRecord: 2, problem: 'record content was changed' });
+  });
+
+  it('a patient key the quick reading cannot take (escaped characters) is read exactly: the index still checks both ways', async () => {
+    const odd = 'site|mrn:"Q\\7"';
+    await repo.append(draft({ patient: { key: odd } }));
+    await appendEach(2);
+    expect((await block(1)).pks).toContain(odd);
+    expect(await repo.verify()).toEqual({ ok: true, records: 3, firstBadRecord: null });
+    await tamper(1, (b) => ({ ...b, pks: b.pks.filter((k) => k !== odd) }));
+    expect(await repo.verify()).toMatchObject({ ok: false, firstBadRecord: 1, problem: expect.stringMatching(/patient index/) as unknown });
+  });
+
+  it('a line whose seq was rewritten as text fails on the exact reading, with its own reason', async () => {
+    await appendEach(4);
+    await tamper(1, (b) => ({ ...b, lines: b.lines.replace('"seq":2,', '"seq":"2",') }));
+    expect(await repo.verify()).toMatchObject({ ok: false, firstBadRecord: 2, problem: 'record has no valid seq' });
+  });
+});
+
+describe('sealed blocks: the append that seals a block', () => {
+  it('stopped before it finished (the write aborted): nothing half-written, the log verifies meanwhile, and the next start seals it', async () => {
+    await appendEach(2);
+    // The sealing append's transaction fails where the sealed records leave the tail.
+    const where = vi.spyOn(db.attestations, 'where').mockImplementation(() => {
+      throw new DOMException('The transaction was aborted', 'AbortError');
+    });
+    const failed = await repo.append(draft({ reason: 'sealing' })).catch((e: unknown) => e);
+    expect((failed as Error).message).toMatch(/interrupted/);
+    where.mockRestore();
+    // The block was not written without the tail rows leaving: the log is as it was, and it verifies.
+    expect(await db.blocks.count()).toBe(0);
+    expect(await db.attestations.count()).toBe(2);
+    expect(await repo.verify()).toEqual({ ok: true, records: 2, firstBadRecord: null });
+    const restarted = new AttestationRepository(new PmpDatabase(db.name), at, { blockSize: 3 });
+    expect(await restarted.flush()).toBe(1);
+    expect((await db.blocks.toArray()).map((b) => [b.first, b.last])).toEqual([[1, 3]]);
+    expect(await db.attestations.count()).toBe(0);
+    expect(await restarted.verify()).toEqual({ ok: true, records: 3, firstBadRecord: null });
+    expect((await restarted.all()).map((r) => r.reason)).toEqual(['r0', 'r1', 'sealing']);
+  });
+
+  it('the log verifies at every moment while appends seal blocks', async () => {
+    const checks: Promise<{ ok: boolean; records: number }>[] = [];
+    const appends: Promise<unknown>[] = [];
+    for (let i = 0; i < 10; i++) {
+      appends.push(repo.append(draft({ reason: `r${String(i)}` })));
+      checks.push(repo.verify());
+      await Promise.resolve();
+    }
+    await Promise.all(appends);
+    checks.push(repo.verify());
+    const results = await Promise.all(checks);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.at(-1)).toMatchObject({ ok: true, records: 10 });
+    expect((await db.blocks.toArray()).map((b) => b.first)).toEqual([1, 4, 7]);
+  });
+
+  it('the sealed records leave the tail by one range delete: the tail keeps exactly the unsealed ones', async () => {
+    await appendEach(2);
+    await Promise.all([repo.append(draft({ reason: 'a' })), repo.append(draft({ reason: 'b' }))]);
+    expect((await db.attestations.toArray()).map((r) => r.seq)).toEqual([4]);
+    expect(await repo.verify()).toEqual({ ok: true, records: 4, firstBadRecord: null });
   });
 });

@@ -1,4 +1,5 @@
-import { hashInput } from './chain';
+import { hashInput, type ChainWalk } from './chain';
+import { encodeShared, sha256Bytes } from './sha256';
 import type { Attestation } from './schema';
 
 /**
@@ -158,28 +159,56 @@ function quickFields(text: string, hash: string): { seq?: number; prevHash?: str
   return out;
 }
 
+/** A stored block's fields, checked for shape, or why it cannot be read as a block at all. */
+function openBlock(row: unknown): { first: number; range: string; damaged: string } | { first: number; range: string; damaged?: undefined; text: string; lines: string[]; hashes: string; pks: unknown[] } {
+  const b = row as Partial<BlockRow> | null;
+  const first = typeof b?.first === 'number' ? b.first : 0;
+  const range = typeof b?.last === 'number' ? `${String(first)}–${String(b.last)}` : String(first);
+  const broken = (why: string) => ({ first, range, damaged: `the stored block of records ${range} ${why}` });
+  if (!b || typeof b.lines !== 'string' || typeof b.hashes !== 'string' || typeof b.last !== 'number' || !Array.isArray(b.pks)) return broken('is damaged');
+  const lines = b.lines.split('\n');
+  if (b.hashes.length !== lines.length * 64 || b.last - first + 1 !== lines.length) return broken('does not hold the records it says it holds');
+  return { first, range, text: b.lines, lines, hashes: b.hashes, pks: b.pks };
+}
+
+/**
+ * Whether a block's patient index lists exactly the patients of its lines (the index is not
+ * covered by the hashes). `quickKeys` come from the quick reading, given only when it read a key
+ * on every line (a line it could not read may hold a patient the index leaves out); when they
+ * are not given or do not match, the exact reading of every line decides.
+ */
+function indexMatches(pks: readonly unknown[], lines: readonly string[], quickKeys?: Set<string>): boolean {
+  const matches = (found: Set<string>) => found.size === pks.length && pks.every((k) => typeof k === 'string' && found.has(k));
+  if (quickKeys && matches(quickKeys)) return true;
+  const keys = new Set<string>();
+  for (const text of lines) {
+    const k = patientKeyOf(parseLine(text, '', 0).record);
+    if (k !== undefined) keys.add(k);
+  }
+  return matches(keys);
+}
+
+const indexProblem = (range: string) => `the patient index of the stored records ${range} does not match them`;
+
 /**
  * Reads a stored block; a malformed block yields one damaged entry. `quick` reads only each
  * line's link fields and patient key (the chain check), with the exact reading kept for a line
  * that does not pass.
  */
 export function readBlock(row: unknown, mode: 'exact' | 'quick' = 'exact'): ReadBlock {
-  const b = row as Partial<BlockRow> | null;
-  const first = typeof b?.first === 'number' ? b.first : 0;
-  const range = typeof b?.last === 'number' ? `${String(first)}–${String(b.last)}` : String(first);
-  const broken = (why: string): ReadBlock => ({ entries: [{ record: { seq: first }, text: '', damaged: `the stored block of records ${range} ${why}` }] });
-  if (!b || typeof b.lines !== 'string' || typeof b.hashes !== 'string' || typeof b.last !== 'number' || !Array.isArray(b.pks)) return broken('is damaged');
-  const lines = b.lines.split('\n');
-  const hashes = b.hashes;
-  if (hashes.length !== lines.length * 64 || b.last - first + 1 !== lines.length) return broken('does not hold the records it says it holds');
+  const open = openBlock(row);
+  if (open.damaged !== undefined) return { entries: [{ record: { seq: open.first }, text: '', damaged: open.damaged }] };
+  const { first, range, lines, hashes, pks } = open;
   const entries: BlockEntry[] = [];
-  let keys = new Set<string>();
+  const keys = new Set<string>();
+  let unsure = false;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i] ?? '';
     const hash = hashes.slice(i * 64, i * 64 + 64);
     if (mode === 'quick') {
       const q = quickFields(text, hash);
       if (q.key !== undefined) keys.add(q.key);
+      else unsure = true;
       entries.push({ record: q, text, reread: rereadLine });
       continue;
     }
@@ -188,17 +217,57 @@ export function readBlock(row: unknown, mode: 'exact' | 'quick' = 'exact'): Read
     if (k !== undefined) keys.add(k);
     entries.push(read.damaged === undefined ? { record: read.record, text } : { record: read.record, text, damaged: read.damaged });
   }
-  const indexed = b.pks as unknown[];
-  const matches = (found: Set<string>) => found.size === indexed.length && indexed.every((k) => typeof k === 'string' && found.has(k));
-  if (mode === 'quick' && !matches(keys)) {
-    // The quick reading may have missed a key the exact one finds: decide on the exact reading.
-    keys = new Set(lines.flatMap((text) => {
-      const k = patientKeyOf(parseLine(text, '', 0).record);
-      return k === undefined ? [] : [k];
-    }));
-  }
-  if (!matches(keys)) return { entries, problem: `the patient index of the stored records ${range} does not match them` };
+  // The exact reading's keys are final; the quick reading's are checked again exactly if they do not match.
+  const ok = mode === 'quick' ? indexMatches(pks, lines, unsure ? undefined : keys) : pks.length === keys.size && pks.every((k) => typeof k === 'string' && keys.has(k));
+  if (!ok) return { entries, problem: indexProblem(range) };
   return { entries };
+}
+
+// Reused from record to record: one digest (8 words).
+const digest = new Int32Array(8);
+
+/** Records a stored block is counted as in a check's result (a malformed block counts as one). */
+export function blockRecordCount(row: unknown): number {
+  const b = row as Partial<BlockRow> | null;
+  return typeof b?.last === 'number' && typeof b.first === 'number' && b.last >= b.first ? b.last - b.first + 1 : 1;
+}
+
+/**
+ * Checks a stored block as the next records of a chain walk: its patient index against its
+ * lines, then every line's seq and link (read quickly; read exactly when that does not pass) and
+ * its SHA-256 over the exact stored text. The block's text is encoded to UTF-8 once and each line
+ * hashed where it lies in it (a line's bytes are the UTF-8 of that line: no UTF-8 sequence holds
+ * a newline byte). False once the chain is broken (the block is still counted).
+ */
+export function checkBlock(row: unknown, walk: ChainWalk): boolean {
+  walk.total += blockRecordCount(row);
+  if (walk.broken) return false;
+  const open = openBlock(row);
+  if (open.damaged !== undefined) return walk.step({ seq: open.first }, '', open.damaged);
+  const { first, range, text, lines, hashes, pks } = open;
+  const quick = new Array<ReturnType<typeof quickFields>>(lines.length);
+  const keys = new Set<string>();
+  let unsure = false;
+  for (let i = 0; i < lines.length; i++) {
+    const q = quickFields(lines[i] ?? '', hashes.slice(i * 64, i * 64 + 64));
+    if (q.key !== undefined) keys.add(q.key);
+    else unsure = true;
+    quick[i] = q;
+  }
+  if (!indexMatches(pks, lines, unsure ? undefined : keys)) return walk.step({ seq: first }, '', indexProblem(range));
+  const { bytes, length } = encodeShared(text);
+  let pos = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let end = i === lines.length - 1 ? length : bytes.indexOf(10, pos);
+    if (end < 0 || end > length) end = length;
+    sha256Bytes(bytes, pos, end, digest);
+    pos = end + 1;
+    if (walk.passesWords(quick[i], digest, 0)) continue;
+    // The quick reading did not pass: the exact one decides (and names the problem).
+    const exact = parseLine(lines[i] ?? '', hashes.slice(i * 64, i * 64 + 64), first + i);
+    if (!walk.stepWords(exact.record, digest, 0, exact.damaged)) return false;
+  }
+  return true;
 }
 
 /**

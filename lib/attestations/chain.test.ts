@@ -82,6 +82,18 @@ describe('verifyChain', () => {
     expect(await verifyChain([null], {}, { depth: 'links' })).toMatchObject({ ok: false, firstBadRecord: 1, problem: 'record is not an object' });
   });
 
+  it("the quick path for a record in place takes nothing on trust: a checkpoint hash that is not a hash, or a hash in capitals, is still named", async () => {
+    const [r] = await chainOf(1, { from: { seq: 3, hash: 'not-a-hash' } });
+    if (!r) throw new Error('no record');
+    const anchor = { checkpoint: { throughSeq: 3, hash: 'not-a-hash' } };
+    expect(await verifyChain([r], anchor, { depth: 'links' })).toMatchObject({ ok: false, firstBadRecord: 4, problem: 'record has no valid prevHash' });
+    const [good] = await chainOf(1, { from: { seq: 3, hash: 'a'.repeat(64) } });
+    if (!good) throw new Error('no record');
+    const real = { checkpoint: { throughSeq: 3, hash: 'a'.repeat(64) } };
+    expect(await verifyChain([good], real, { depth: 'links' })).toMatchObject({ ok: true, records: 1 });
+    expect(await verifyChain([{ ...good, hash: good.hash.toUpperCase() }], real, { depth: 'links' })).toMatchObject({ ok: false, problem: 'record has no valid hash' });
+  });
+
   it('a long log is checked in chunks and still reports the right record', async () => {
     const rs = await chainOf(12_000);
     (rs[11_500] as Attestation).reason = 'edited';

@@ -1,5 +1,5 @@
 import { Attestation, GENESIS_HASH, type AttestationDraft, type ChainHead, type Checkpoint } from './schema';
-import { sha256HexSync } from './sha256';
+import { sha256HexSync, sha256Text, wordsMatchHex } from './sha256';
 
 // Object keys repeat across records (the same few dozen field names): quote each once.
 const quotedKeys = new Map<string, string>();
@@ -103,31 +103,57 @@ function linkFields(raw: unknown, depth: VerifyDepth): Linked | string {
   return { seq: r.seq, prevHash: r.prevHash, hash: r.hash };
 }
 
+/** A record's digest: hex, or 8 words of `words` from `at` (see sha256.ts). */
+type Digest = string | { words: Int32Array; at: number };
+
+function digestMatches(digest: Digest, hex: string): boolean {
+  return typeof digest === 'string' ? digest === hex : wordsMatchHex(digest.words, digest.at, hex);
+}
+
 /**
  * Walks a chain in order, given each record and the SHA-256 of its stored text; the walk stops at
  * the first record whose schema, position, link or content is wrong, then the head is checked.
+ * The number of records reported can grow while walking (a stored log is read a chunk at a time).
  */
-class ChainWalk {
+export class ChainWalk {
   private expectedSeq: number;
   private prev: string;
-  result: VerifyResult | null = null;
+  /** Whether `prev` is 64 hex digits (every hash the walk accepts is; a checkpoint's is checked once). */
+  private prevValid: boolean;
+  private failure: { seq: number; problem: string } | null = null;
+  // One digest holder reused for every record given as words.
+  private readonly at: { words: Int32Array; at: number } = { words: new Int32Array(8), at: 0 };
 
   constructor(
-    private readonly total: number,
+    /** How many records the log holds (reported in the result). */
+    public total: number,
     private readonly anchor: ChainAnchor,
     private readonly depth: VerifyDepth,
   ) {
     this.expectedSeq = (anchor.checkpoint?.throughSeq ?? 0) + 1;
     this.prev = anchor.checkpoint?.hash ?? GENESIS_HASH;
+    this.prevValid = HEX64_RE.test(this.prev);
+  }
+
+  /** Whether a record already failed (the walk is over). */
+  get broken(): boolean {
+    return this.failure !== null;
   }
 
   private bad(seq: number, problem: string): false {
-    this.result = { ok: false, records: this.total, firstBadRecord: seq, problem };
+    this.failure = { seq, problem };
     return false;
   }
 
   /** What is wrong with one record at the walk's position, or its hash when nothing is. */
-  private check(raw: unknown, digest: string | Uint8Array, damaged?: string): { hash: string } | { seq: number; problem: string } {
+  private check(raw: unknown, digest: Digest, damaged?: string): { hash: string } | { seq: number; problem: string } {
+    // The usual case, without the field checks: a record in its place, linked to the one before
+    // (a valid hash) and whose digest words spell its hash (so that is 64 hex digits too). Any
+    // other record takes the full path below, which names what is wrong.
+    if (damaged === undefined && this.depth === 'links' && this.prevValid && typeof digest !== 'string' && typeof raw === 'object' && raw !== null) {
+      const r = raw as Partial<Record<keyof Linked, unknown>>;
+      if (r.seq === this.expectedSeq && r.prevHash === this.prev && typeof r.hash === 'string' && wordsMatchHex(digest.words, digest.at, r.hash)) return { hash: r.hash };
+    }
     const f = damaged ?? linkFields(raw, this.depth);
     if (typeof f === 'string') {
       const seq = typeof raw === 'object' && raw !== null && 'seq' in raw && typeof raw.seq === 'number' ? raw.seq : this.expectedSeq;
@@ -137,31 +163,47 @@ class ChainWalk {
       return { seq: f.seq, problem: `expected record ${this.expectedSeq}, found ${f.seq} (${f.seq > this.expectedSeq ? 'records deleted or reordered' : 'reordered or repeated'})` };
     }
     if (f.prevHash !== this.prev) return { seq: f.seq, problem: 'link to the previous record is broken' };
-    if (typeof digest === 'string' ? digest !== f.hash : !digestIs(digest, f.hash)) return { seq: f.seq, problem: 'record content was changed' };
+    if (!digestMatches(digest, f.hash)) return { seq: f.seq, problem: 'record content was changed' };
     return { hash: f.hash };
   }
 
-  /**
-   * Checks one record; `digest` is the hash of what was stored. A stored record read quickly is
-   * read again exactly (a full parse) when the quick reading does not pass. False once the chain is broken.
-   */
-  step(raw: unknown, digest: string | Uint8Array, damaged?: string, stored?: StoredRecord): boolean {
-    let c = this.check(raw, digest, damaged);
-    if ('problem' in c && stored?.reread) {
-      const again = stored.reread(stored);
-      c = this.check(again.record, digest, again.damaged);
-    }
+  /** Checks one record; `digest` is the hash of what was stored. False once the chain is broken. */
+  step(raw: unknown, digest: Digest, damaged?: string): boolean {
+    if (this.failure) return false;
+    const c = this.check(raw, digest, damaged);
     if ('problem' in c) return this.bad(c.seq, c.problem);
     this.prev = c.hash;
     this.expectedSeq++;
     return true;
   }
 
+  /** step() with the digest as 8 words of `words` from `at`. */
+  stepWords(raw: unknown, words: Int32Array, at: number, damaged?: string): boolean {
+    this.at.words = words;
+    this.at.at = at;
+    return this.step(raw, this.at, damaged);
+  }
+
+  /**
+   * Takes the record if it passes, as step() would; if not, records nothing and says false, so
+   * the caller can read the record again exactly and step() it (a quick reading that missed).
+   */
+  passesWords(raw: unknown, words: Int32Array, at: number): boolean {
+    if (this.failure) return false;
+    this.at.words = words;
+    this.at.at = at;
+    const c = this.check(raw, this.at);
+    if ('problem' in c) return false;
+    this.prev = c.hash;
+    this.expectedSeq++;
+    return true;
+  }
+
   finish(): VerifyResult {
-    if (this.result) return this.result;
+    const bad = (seq: number, problem: string): VerifyResult => ({ ok: false, records: this.total, firstBadRecord: seq, problem });
+    if (this.failure) return bad(this.failure.seq, this.failure.problem);
     const head = this.anchor.head;
     const lastSeq = this.expectedSeq - 1;
-    const bad = (seq: number, problem: string): VerifyResult => ({ ok: false, records: this.total, firstBadRecord: seq, problem });
     if (head && head.seq > lastSeq) return bad(lastSeq + 1, `the log ends at record ${lastSeq} before its last known record ${head.seq} (truncated)`);
     if (head && head.seq < lastSeq) return bad(head.seq + 1, `records after the recorded end of the log (record ${head.seq})`);
     if (head && head.hash !== this.prev) return bad(Math.max(lastSeq, 1), 'the last record does not match the recorded head of the log (replaced)');
@@ -179,84 +221,6 @@ function storedText(raw: unknown): string {
   return typeof raw === 'object' && raw !== null ? hashInput(raw) : '';
 }
 
-const encoder = new TextEncoder();
-/** Digests in flight at once: WebCrypto's cost is mostly the round trip, which overlaps when many are pending. */
-const IN_FLIGHT = 4096;
-
-// The UTF-8 of a chunk of texts, one buffer reused from chunk to chunk: one ArrayBuffer per text
-// (100,000 for a long log) costs more in allocation and garbage collection than the hashing.
-let scratch = new Uint8Array(1 << 16);
-
-/** Whether a digest is the one written as this hex string (no string built per digest: a long log has 100,000). */
-function digestIs(digest: Uint8Array, hex: string): boolean {
-  if (digest.length * 2 !== hex.length) return false;
-  for (let i = 0; i < digest.length; i++) {
-    const b = digest[i] ?? 0;
-    if (hex.charCodeAt(i * 2) !== HEX_CODES[b >> 4] || hex.charCodeAt(i * 2 + 1) !== HEX_CODES[b & 15]) return false;
-  }
-  return true;
-}
-const HEX_CODES = new TextEncoder().encode('0123456789abcdef');
-
-/** Hex SHA-256 (WebCrypto) of many strings, all in flight together. */
-export async function sha256HexAll(texts: readonly string[]): Promise<string[]> {
-  return (await sha256All(texts)).map((d) => toHex(d));
-}
-
-/** SHA-256 (WebCrypto) of many strings, all in flight together. */
-async function sha256All(texts: readonly string[]): Promise<Uint8Array[]> {
-  let need = 0;
-  for (const t of texts) need += t.length * 3;
-  // A buffer of its own while another call's digests may still be reading the shared one.
-  const buf = need <= scratch.length ? scratch : (scratch = new Uint8Array(need));
-  scratch = new Uint8Array(0);
-  const pending: Promise<ArrayBuffer>[] = new Array<Promise<ArrayBuffer>>(texts.length);
-  let at = 0;
-  for (let i = 0; i < texts.length; i++) {
-    const written = encoder.encodeInto(texts[i] ?? '', buf.subarray(at)).written;
-    pending[i] = crypto.subtle.digest('SHA-256', buf.subarray(at, at + written));
-    at += written;
-  }
-  const digests = await Promise.all(pending);
-  if (buf.length > scratch.length) scratch = buf;
-  return digests.map((d) => new Uint8Array(d));
-}
-
-/** One record to check: the record as read and the exact text stored for it (see blocks.ts). */
-export interface StoredRecord {
-  record: unknown;
-  text: string;
-  /** Why the stored record could not be read at all, if so. */
-  damaged?: string;
-  /** When `record` is a quick reading of `text` (its link fields only): how to read it exactly. */
-  reread?: (e: StoredRecord) => { record: unknown; damaged?: string };
-}
-
-/**
- * Checks records given with their stored text: each text's hash, each record's seq and link, in
- * order, then the head. The hashes are taken a few thousand at a time with WebCrypto.
- */
-export async function verifyStored(entries: Iterable<StoredRecord>, total: number, anchor: ChainAnchor = {}, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const walk = new ChainWalk(total, anchor, options.depth ?? 'full');
-  // Taken a chunk at a time, so a long log is never all in memory as entries at once.
-  const chunk: StoredRecord[] = [];
-  const run = async (): Promise<boolean> => {
-    const digests = await sha256All(chunk.map((e) => e.text));
-    for (let i = 0; i < chunk.length; i++) {
-      const e = chunk[i];
-      if (e && !walk.step(e.record, digests[i] ?? '', e.damaged, e)) return false;
-    }
-    chunk.length = 0;
-    return true;
-  };
-  for (const e of entries) {
-    chunk.push(e);
-    if (chunk.length >= IN_FLIGHT && !(await run())) return walk.finish();
-  }
-  if (chunk.length > 0) await run();
-  return walk.finish();
-}
-
 /**
  * Checks every record's hash and link, in order; an edit, deletion, reorder or truncation is
  * caught. Yields to the page every few thousand records so a long log does not freeze it.
@@ -264,11 +228,15 @@ export async function verifyStored(entries: Iterable<StoredRecord>, total: numbe
 export async function verifyChain(records: readonly unknown[], anchor: ChainAnchor = {}, options: VerifyOptions = {}): Promise<VerifyResult> {
   // Records in memory are serialised here anyway: the synchronous hash, which needs no buffer or promise per record, is the quicker.
   const walk = new ChainWalk(records.length, anchor, options.depth ?? 'full');
+  const words = new Int32Array(8);
   const CHUNK = 5000;
   for (let start = 0; start < records.length; start += CHUNK) {
     if (start > 0) await new Promise((r) => setTimeout(r, 0));
     const end = Math.min(records.length, start + CHUNK);
-    for (let i = start; i < end; i++) if (!walk.step(records[i], sha256HexSync(storedText(records[i])))) return walk.finish();
+    for (let i = start; i < end; i++) {
+      sha256Text(storedText(records[i]), words);
+      if (!walk.stepWords(records[i], words, 0)) return walk.finish();
+    }
   }
   return walk.finish();
 }
