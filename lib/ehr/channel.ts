@@ -7,8 +7,9 @@ import type { RequestOf, ResponseOf } from '../messaging/protocol';
  * "evaluate" over one long-lived port per frame. The prompt follows the typing, so this is the
  * content script's most frequent message; a port reuses one channel where runtime.sendMessage
  * opens a new one each time, which on a keystroke costs the page more than everything else the
- * content script does. Same schemas as every other message (lib/messaging/content-protocol.ts),
- * parsed at both ends.
+ * content script does. Same schemas as every other message (lib/messaging/content-protocol.ts):
+ * the background parses the question, this end parses the answer (an answer equal to the last
+ * one that parsed is that same value).
  */
 export const EVALUATE_PORT = 'pmp-check:evaluate';
 
@@ -20,6 +21,27 @@ type Port = Browser.runtime.Port;
 interface Waiter {
   resolve: (v: ResponseOf<'evaluate'>) => void;
   reject: (e: Error) => void;
+}
+
+/**
+ * Whether two values that came through JSON are equal, member by member. Cheaper than parsing
+ * the same answer again: typing in the sig mostly gets the answer it got a keystroke before.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 class Disconnected extends Error {
@@ -36,6 +58,9 @@ export function evaluateChannel(connect: () => Port = () => browser.runtime.conn
   let port: Port | undefined;
   let seq = 0;
   const pending = new Map<number, Waiter>();
+  // The last answer that parsed, as it came and as parsed: the same answer again is the same value.
+  let lastRaw: unknown;
+  let lastValue: ResponseOf<'evaluate'> | undefined;
 
   function open(): Port {
     const p = connect();
@@ -50,9 +75,18 @@ export function evaluateChannel(connect: () => Port = () => browser.runtime.conn
         waiter.reject(new Error(reply.error));
         return;
       }
+      if (lastValue && sameJson(reply.value, lastRaw)) {
+        waiter.resolve(lastValue);
+        return;
+      }
       const value = CONTENT_PROTOCOL.evaluate.response.safeParse(reply.value);
-      if (value.success) waiter.resolve(value.data);
-      else waiter.reject(new Error('No valid answer to "evaluate"'));
+      if (!value.success) {
+        waiter.reject(new Error('No valid answer to "evaluate"'));
+        return;
+      }
+      lastRaw = reply.value;
+      lastValue = value.data;
+      waiter.resolve(value.data);
     });
     p.onDisconnect.addListener(() => {
       // The service worker stopped (or the extension was reloaded): in-flight questions are lost.
@@ -80,12 +114,13 @@ export function evaluateChannel(connect: () => Port = () => browser.runtime.conn
 
   return {
     async evaluate(req) {
-      const data = CONTENT_PROTOCOL.evaluate.request.parse(req);
+      // Not parsed here: the background parses every question (and refuses a bad one with its
+      // reason, see background.ts), and this runs on every keystroke that changes the order.
       try {
-        return await once(data);
+        return await once(req);
       } catch (e) {
         // One retry on a fresh port: a stopped service worker starts again when connected to.
-        if (e instanceof Disconnected) return once(data);
+        if (e instanceof Disconnected) return once(req);
         throw e;
       }
     },

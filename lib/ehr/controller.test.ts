@@ -98,6 +98,39 @@ describe('content controller on the demo EHR', () => {
     expect(bg.evaluations).toHaveLength(2);
   });
 
+  it('reads whether the order is shown again after a page change or at the poll, not on every keystroke', async () => {
+    const form = document.querySelector('#rx-form');
+    if (!form) throw new Error('no form');
+    // Counts the engine's visibility checks of the order form (its own property shadows the prototype's).
+    const probe = form as Element & { checkVisibility: (o?: object) => boolean };
+    const original = probe.checkVisibility.bind(form);
+    let looks = 0;
+    probe.checkVisibility = (o?: object) => {
+      looks++;
+      return original(o);
+    };
+    runController(demoEhr, document, abort.signal);
+    type('#drug', 'oxycodone 5 mg tablet');
+    type('#quantity', '40');
+    await settle(100);
+    expect(prompts()).toHaveLength(1);
+    const before = looks;
+    expect(before).toBeGreaterThan(0);
+    for (const sig of ['1', '1 t', '1 ta', '1 tab', '1 tab q', '1 tab q6', '1 tab q6h']) {
+      type('#sig', sig);
+      await settle(60);
+    }
+    expect(bg.evaluations.length).toBeGreaterThan(5);
+    expect(looks).toBe(before);
+    // A page change: looked at again.
+    form.setAttribute('class', 'wide');
+    await settle(60);
+    expect(looks).toBe(before + 1);
+    // The poll (a style sheet may have changed with no DOM change): looked at again.
+    await settle(1100);
+    expect(looks).toBe(before + 2);
+  });
+
   it('removes the prompt when the drug is cleared, and everything stops on abort', async () => {
     runController(demoEhr, document, abort.signal);
     type('#drug', 'oxycodone 5 mg tablet');

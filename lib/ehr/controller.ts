@@ -78,6 +78,8 @@ interface Slot {
   viewer?: Viewer;
   /** What is on screen now, so an identical answer does not rebuild the prompt. */
   shown?: string;
+  /** The answer on screen, when it is one (the channel gives an equal answer as the same value). */
+  shownAnswer?: ResponseOf<'evaluate'>;
 }
 
 function warnOnce(seen: Set<string>, id: string, message: string): void {
@@ -139,6 +141,7 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
     dismissed.set(slot.key, d);
     if (slots.get(slot.anchor) !== slot) return;
     slot.shown = JSON.stringify(d);
+    slot.shownAnswer = undefined;
     slot.prompt.renderDismissed(d);
   }
 
@@ -150,6 +153,7 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
     const shown = JSON.stringify([r.decision, slot.viewer]);
     if (shown === slot.shown) return;
     slot.shown = shown;
+    slot.shownAnswer = undefined;
     slot.prompt.render(r.decision, slot.viewer);
   }
 
@@ -174,7 +178,8 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
 
   async function evaluate(slot: Slot): Promise<void> {
     const mine = ++slot.seq;
-    const { decision, viewer } = await ask({ patient: slot.obs.patient, order: slot.obs.candidate.order });
+    const answer = await ask({ patient: slot.obs.patient, order: slot.obs.candidate.order });
+    const { decision, viewer } = answer;
     if (mine !== slot.seq || signal.aborted || slots.get(slot.anchor) !== slot) return; // a newer edit won
     slot.decision = decision;
     slot.viewer = viewer;
@@ -183,8 +188,10 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
     const d = dismissed.get(slot.key);
     const state = promptStateOf(decision);
     const showDismissed = d && (state === 'due' || state === 'pmp-unavailable' || state === 'undetermined');
-    const shown = JSON.stringify(showDismissed ? d : [decision, viewer]);
     // Typing that does not change the answer (most keystrokes in a sig) changes nothing on screen.
+    if (!showDismissed && answer === slot.shownAnswer) return;
+    const shown = JSON.stringify(showDismissed ? d : [decision, viewer]);
+    slot.shownAnswer = showDismissed ? undefined : answer;
     if (shown === slot.shown) return;
     slot.shown = shown;
     if (showDismissed) slot.prompt.renderDismissed(d);
@@ -213,12 +220,28 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
     return p;
   }
 
-  function check(force: boolean, scan: { generation: number; shadowRoots: readonly ShadowRoot[] }): void {
+  // Whether an order is shown only changes with the page (a tab switched, a dialog closed: DOM
+  // mutations) or its style sheets: looked up again after any mutation and on every poll, not
+  // on every keystroke (the engine's visibility check forces a style update).
+  let visibility = { changes: -1, byAnchor: new Map<Element, boolean>() };
+  function shownNow(anchor: Element, changes: number): boolean {
+    if (visibility.changes !== changes) visibility = { changes, byAnchor: new Map() };
+    let shown = visibility.byAnchor.get(anchor);
+    if (shown === undefined) {
+      shown = isShown(anchor);
+      visibility.byAnchor.set(anchor, shown);
+    }
+    return shown;
+  }
+
+  function check(force: boolean, scan: { generation: number; changes: number; shadowRoots: readonly ShadowRoot[] }): void {
     if (!frameShown(frame)) {
       clearAll();
       return;
     }
-    const orders = adapter.findOrders(doc, scan).filter((c) => c.confidence >= minConfidence && isShown(c.anchor));
+    // A forced check (a review recorded) looks again at everything.
+    if (force) visibility.changes = -1;
+    const orders = adapter.findOrders(doc, scan).filter((c) => c.confidence >= minConfidence && shownNow(c.anchor, scan.changes));
     const candidates = orders.length > MAX_ORDERS ? [] : orders;
     const seen = new Set<Element>();
     for (const c of candidates) {
@@ -257,7 +280,7 @@ export function runController(adapter: EhrAdapter, doc: Document, signal: AbortS
   const run = (force: boolean): void => {
     if (signal.aborted) return;
     try {
-      check(force, { generation: watch.generation(), shadowRoots: watch.shadowRoots() });
+      check(force, { generation: watch.generation(), changes: watch.changes(), shadowRoots: watch.shadowRoots() });
     } catch (e) {
       warnOnce(warned, 'scan', `could not read this page (${e instanceof Error ? e.name : 'error'})`);
     }

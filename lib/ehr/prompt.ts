@@ -104,6 +104,15 @@ function atOf(iso: string): string {
   return d.toDateString() === new Date().toDateString() ? `at ${timeOf(iso)}` : `on ${d.toLocaleDateString()} at ${timeOf(iso)}`;
 }
 
+/** One line of the prompt's text: its class and its words. */
+type Line = readonly [cls: string, words: string];
+
+/** One of the prompt's controls: what stands for it in the prompt's shape, and how to make it. */
+interface Control {
+  key: string;
+  make: () => HTMLElement;
+}
+
 /** Who uses PMP Check on this computer (their options), as the background tells it with each decision. */
 export type Viewer = NonNullable<ResponseOf<'evaluate'>['viewer']>;
 
@@ -172,9 +181,20 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
     return b;
   }
 
+  /** A button made only when the prompt's shape changes; `key` stands for it in the shape. */
+  function buttonControl(label: string, onClick: () => void, cls = ''): Control {
+    return { key: `${cls}:${label}`, make: () => button(label, onClick, cls) };
+  }
+
+  // The host is in the page's DOM, where the EHR's own observers may be listening: its
+  // attributes are written only when they change.
+  function setData(key: 'pmpReview' | 'pmpRule' | 'pmpFor', value: string): void {
+    if (host.dataset[key] !== value) host.dataset[key] = value;
+  }
+
   function setState(state: PromptState, ruleIds: readonly string[]): void {
-    host.dataset.pmpReview = state;
-    host.dataset.pmpRule = ruleIds.join(' ');
+    setData('pmpReview', state);
+    setData('pmpRule', ruleIds.join(' '));
   }
 
   function dismissForm(actionsEl: HTMLElement, opener: HTMLButtonElement, options: readonly DismissOption[]): void {
@@ -283,16 +303,16 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
   }
 
   let shape = '';
-  function show(state: PromptState, icon: string, texts: HTMLElement[], buttons: HTMLElement[]): void {
-    host.hidden = false;
+  let shownLines: HTMLElement[] = [];
+  function show(state: PromptState, icon: string, texts: readonly Line[], controls: readonly Control[]): void {
+    if (host.hidden) host.hidden = false;
     // Same lines and buttons as on screen (typing in the sig changes only the words): update the
-    // words in place. Cheaper than rebuilding, and an open dismiss form stays as it was.
-    const nextShape = [state, icon, ...texts.map((t) => t.className), '|', ...buttons.map((b) => `${b.className}:${b.textContent}`)].join('\u0001');
+    // words in place. Cheaper than rebuilding (no element is made), and an open dismiss form stays as it was.
+    const nextShape = [state, icon, ...texts.map(([cls]) => cls), '|', ...controls.map((c) => c.key)].join('\u0001');
     if (nextShape === shape) {
-      const current = box.querySelectorAll('.text > div');
-      texts.forEach((t, i) => {
-        const c = current[i];
-        if (c && c.textContent !== t.textContent) c.textContent = t.textContent;
+      texts.forEach(([, words], i) => {
+        const c = shownLines[i];
+        if (c && c.textContent !== words) c.textContent = words;
       });
       return;
     }
@@ -304,10 +324,11 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
     text.className = 'text';
     text.setAttribute('role', 'status');
     text.setAttribute('aria-live', 'polite');
-    text.append(...texts);
+    shownLines = texts.map(([cls, words]) => line(cls, words));
+    text.append(...shownLines);
     const actionsEl = doc.createElement('div');
     actionsEl.className = 'actions';
-    actionsEl.append(...buttons);
+    actionsEl.append(...controls.map((c) => c.make()));
     box.replaceChildren(iconEl, text, actionsEl);
   }
 
@@ -321,77 +342,95 @@ export function createPrompt(doc: Document, actions: PromptActions): PromptHandl
         host.hidden = true;
         box.replaceChildren();
         shape = '';
+        shownLines = [];
         return;
       }
-      const texts: HTMLElement[] = [];
-      if (subjectLine) texts.push(line('detail subject', `Pending order: ${subjectLine}`));
+      const texts: Line[] = [];
+      if (subjectLine) texts.push(['detail subject', `Pending order: ${subjectLine}`]);
       const last = d.lastReview;
       const applied = d.exemptions ?? [];
       const delegateReview = state === 'reviewed' && last?.outcome === 'reviewed' && last.reviewerRole === 'delegate';
       if (state === 'exempted' && applied.length > 0) {
-        texts.push(line('headline', `Exempt from the PMP review — ${applied.map((e) => e.wording).join('; ')} (${d.state})`));
-        texts.push(line('cite', applied.map((e) => e.citation).join(' · ')));
+        texts.push(['headline', `Exempt from the PMP review — ${applied.map((e) => e.wording).join('; ')} (${d.state})`]);
+        texts.push(['cite', applied.map((e) => e.citation).join(' · ')]);
       } else if ((state === 'reviewed' || state === 'exempted') && last) {
         const who = last.reviewerName ? ` by ${last.reviewerName}${last.reviewerRole === 'delegate' ? ' (delegate)' : ''}` : '';
-        texts.push(line('headline', state === 'exempted' ? `PMP review exemption recorded ${dayOf(last.at)}${who}` : `Reviewed ✓ ${dayOf(last.at)}${who}`));
-        texts.push(line('detail', `${state === 'exempted' ? 'Exemption on file' : 'PMP review on file'} — ${d.reasons.map((r) => r.text).join('; ')} (${d.state})`));
-        if (d.nextDueOn) texts.push(line('detail', `Next review due by ${d.nextDueOn}`));
+        texts.push(['headline', state === 'exempted' ? `PMP review exemption recorded ${dayOf(last.at)}${who}` : `Reviewed ✓ ${dayOf(last.at)}${who}`]);
+        texts.push(['detail', `${state === 'exempted' ? 'Exemption on file' : 'PMP review on file'} — ${d.reasons.map((r) => r.text).join('; ')} (${d.state})`]);
+        if (d.nextDueOn) texts.push(['detail', `Next review due by ${d.nextDueOn}`]);
       } else {
-        texts.push(line('headline', d.headline));
-        if (d.supply.explanation && state !== 'undetermined') texts.push(line('detail', d.supply.explanation));
-        for (const n of d.notes) texts.push(line('detail', n));
+        texts.push(['headline', d.headline]);
+        if (d.supply.explanation && state !== 'undetermined') texts.push(['detail', d.supply.explanation]);
+        for (const n of d.notes) texts.push(['detail', n]);
         if (state === 'pmp-unavailable' && d.followUpDueAt) {
-          texts.push(line('detail', `Recorded as unavailable; follow-up review due by ${dayOf(d.followUpDueAt)}.`));
+          texts.push(['detail', `Recorded as unavailable; follow-up review due by ${dayOf(d.followUpDueAt)}.`]);
         }
       }
-      if (d.reasons.length && !(state === 'exempted' && applied.length > 0)) texts.push(line('cite', d.reasons.map((r) => r.citation).join(' · ')));
+      if (d.reasons.length && !(state === 'exempted' && applied.length > 0)) texts.push(['cite', d.reasons.map((r) => r.citation).join(' · ')]);
       // Under the review and its citation: whether the prescriber acknowledged the delegate's review.
       if (delegateReview && last.acknowledgedAt) {
         const by = last.acknowledgedBy === undefined ? 'the prescriber' : last.acknowledgedBy === viewer?.name ? 'you' : last.acknowledgedBy;
-        texts.push(line('detail acknowledged', `Acknowledged ✓ by ${by} ${atOf(last.acknowledgedAt)}`));
+        texts.push(['detail acknowledged', `Acknowledged ✓ by ${by} ${atOf(last.acknowledgedAt)}`]);
       } else if (delegateReview && viewer?.role === 'delegate') {
-        texts.push(line('detail', "Awaiting the prescriber's acknowledgement"));
+        texts.push(['detail', "Awaiting the prescriber's acknowledgement"]);
       }
-      for (const a of d.advisories ?? []) texts.push(line('detail advisory', `${a.text} (${a.citation})`));
-      const buttons: HTMLElement[] = [];
-      let ackError: HTMLElement | undefined;
-      if (state === 'due') buttons.push(button('Review PMP', actions.onReview));
-      if (state === 'pmp-unavailable') buttons.push(button('Review PMP now', actions.onReview));
+      for (const a of d.advisories ?? []) texts.push(['detail advisory', `${a.text} (${a.citation})`]);
+      const controls: Control[] = [];
+      let ackError: Control | undefined;
+      if (state === 'due') controls.push(buttonControl('Review PMP', actions.onReview));
+      if (state === 'pmp-unavailable') controls.push(buttonControl('Review PMP now', actions.onReview));
       // Only a prescriber acknowledges (the background refuses anyone else too); not yet said who they are: offered, and the refusal says why.
       if (delegateReview && !last.acknowledgedAt && viewer?.role !== 'delegate' && actions.onAcknowledge) {
-        const error = line('error', '');
-        error.setAttribute('role', 'alert');
-        const ack: HTMLButtonElement = button('Acknowledge', () => {
-          acknowledge(ack, error);
-        }, 'ack');
-        ack.setAttribute('aria-label', `Acknowledge ${last.reviewerName ?? 'the delegate'}'s review (recorded)`);
-        buttons.push(ack);
-        ackError = error;
+        let error: HTMLElement | undefined;
+        const errorLine = (): HTMLElement => {
+          if (!error) {
+            error = line('error', '');
+            error.setAttribute('role', 'alert');
+          }
+          return error;
+        };
+        const label = `Acknowledge ${last.reviewerName ?? 'the delegate'}'s review (recorded)`;
+        controls.push({
+          key: 'ack:Acknowledge',
+          make: () => {
+            const ack: HTMLButtonElement = button('Acknowledge', () => {
+              acknowledge(ack, errorLine());
+            }, 'ack');
+            ack.setAttribute('aria-label', label);
+            return ack;
+          },
+        });
+        ackError = { key: 'error:', make: errorLine };
       }
-      if (state === 'reviewed' || state === 'exempted') buttons.push(button('Open PMP history', actions.onReview, 'secondary'));
+      if (state === 'reviewed' || state === 'exempted') controls.push(buttonControl('Open PMP history', actions.onReview, 'secondary'));
       if ((state === 'due' || state === 'pmp-unavailable') && actions.onDismiss) {
-        const dismiss: HTMLButtonElement = button('Dismiss…', () => {
-          // The newest decision: the words may have been updated in place since this button was made.
-          dismissForm(actionsRow(), dismiss, dismissOptions(lastDecision ?? d));
-        }, 'secondary');
-        dismiss.setAttribute('aria-expanded', 'false');
-        buttons.push(dismiss);
+        controls.push({
+          key: 'secondary:Dismiss…',
+          make: () => {
+            const dismiss: HTMLButtonElement = button('Dismiss…', () => {
+              // The newest decision: the words may have been updated in place since this button was made.
+              dismissForm(actionsRow(), dismiss, dismissOptions(lastDecision ?? d));
+            }, 'secondary');
+            dismiss.setAttribute('aria-expanded', 'false');
+            return dismiss;
+          },
+        });
       }
-      if (actions.onMapFields) buttons.push(button('Wrong fields?', actions.onMapFields, 'link'));
-      if (ackError) buttons.push(ackError);
-      show(state, state === 'reviewed' || state === 'exempted' ? '✓' : state === 'undetermined' ? 'ℹ' : '⚠', texts, buttons);
+      if (actions.onMapFields) controls.push(buttonControl('Wrong fields?', actions.onMapFields, 'link'));
+      if (ackError) controls.push(ackError);
+      show(state, state === 'reviewed' || state === 'exempted' ? '✓' : state === 'undetermined' ? 'ℹ' : '⚠', texts, controls);
     },
     renderDismissed(dm) {
       const state: PromptState = dm.outcome === 'exempted' ? 'exempted' : 'dismissed';
       setState(state, lastDecision?.ruleIds ?? []);
       const headline = dm.outcome === 'exempted' ? 'PMP review exemption recorded' : 'PMP prompt dismissed — recorded';
-      show(state, '✓', [line('headline', headline), line('detail', `Reason: ${dm.reason}`)], []);
+      show(state, '✓', [['headline', headline], ['detail', `Reason: ${dm.reason}`]], []);
     },
     place(anchor, subject) {
       // Never inside a table: a foreign row would be read (and moved) by the page's own scripts.
       // A row's prompt goes after its table and names the order it is about.
       const table = anchor.tagName === 'TR' ? anchor.closest('table') : null;
-      host.dataset.pmpFor = table && subject ? subject : '';
+      setData('pmpFor', table && subject ? subject : '');
       subjectLine = table && subject ? subject : undefined;
       if (table) {
         // Several rows' prompts stack after the table: keep our place in that run, or join its end.

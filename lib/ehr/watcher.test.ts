@@ -89,6 +89,89 @@ describe('watching the page', () => {
     expect(w.generation()).toBeGreaterThan(g);
   });
 
+  it('does not poll while typing keeps the page read, and polls a poll interval after the last scan', async () => {
+    const onChange = vi.fn();
+    const w = watchPage(document, abort.signal, onChange, { pollMs: 1000 });
+    await tick(30);
+    onChange.mockClear();
+    const q = document.querySelector('#q');
+    // 2.4 s of typing, a key every 80 ms: one scan per key, no poll in between.
+    for (let i = 0; i < 30; i++) {
+      q?.dispatchEvent(new Event('input', { bubbles: true }));
+      await tick(80);
+    }
+    expect(onChange).toHaveBeenCalledTimes(30);
+    expect(onChange).not.toHaveBeenCalledWith('poll');
+    const changes = w.changes();
+    // The last scan was 55 ms ago: the poll comes 1 s after it, not later.
+    await tick(940);
+    expect(onChange).not.toHaveBeenCalledWith('poll');
+    await tick(20);
+    expect(onChange).toHaveBeenLastCalledWith('poll');
+    expect(w.changes()).toBe(changes + 1);
+  });
+
+  it('looks for late shadow roots only once the typing pauses', async () => {
+    const onChange = vi.fn();
+    const w = watchPage(document, abort.signal, onChange, { pollMs: 100 });
+    await tick(30);
+    const host = document.createElement('x-late');
+    document.body.append(host);
+    await tick(30);
+    const root = host.attachShadow({ mode: 'open' });
+    const q = document.querySelector('#q');
+    for (let i = 0; i < 10; i++) {
+      q?.dispatchEvent(new Event('input', { bubbles: true }));
+      await tick(40);
+    }
+    expect(w.shadowRoots()).not.toContain(root);
+    await tick(250);
+    expect(w.shadowRoots()).toContain(root);
+  });
+
+  it('counts changes to the page, but not typing', async () => {
+    const w = watchPage(document, abort.signal, vi.fn(), { pollMs: 60_000 });
+    await tick(30);
+    const c0 = w.changes();
+    const q = document.querySelector<HTMLInputElement>('#q');
+    if (q) q.value = '40';
+    q?.dispatchEvent(new Event('input', { bubbles: true }));
+    await tick(30);
+    expect(w.changes()).toBe(c0);
+    q?.setAttribute('class', 'shown');
+    await tick(30);
+    expect(w.changes()).toBe(c0 + 1);
+  });
+
+  it('ignores events from inside its own prompt, also when the prompt is inside a page\'s shadow root', async () => {
+    const onChange = vi.fn();
+    watchPage(document, abort.signal, onChange, { pollMs: 60_000 });
+    await tick(30);
+    const p = createPrompt(document, { onReview: vi.fn() });
+    const form = document.querySelector('#f');
+    if (form) p.place(form);
+    const widget = document.createElement('div');
+    document.body.append(widget);
+    const pageRoot = widget.attachShadow({ mode: 'open' });
+    pageRoot.innerHTML = '<form id="inner"><input></form>';
+    const inner = pageRoot.querySelector('#inner');
+    const p2 = createPrompt(document, { onReview: vi.fn() });
+    if (inner) p2.place(inner);
+    await tick(30);
+    onChange.mockClear();
+    for (const host of [p.host, p2.host]) {
+      const input = document.createElement('input');
+      host.shadowRoot?.append(input);
+      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    }
+    await tick(30);
+    expect(onChange).not.toHaveBeenCalled();
+    // The page's own field in that shadow root is an edit.
+    pageRoot.querySelector('input')?.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await tick(30);
+    expect(onChange).toHaveBeenCalledWith('edit');
+  });
+
   it('polls for values set with no event and no mutation, and stops on abort', async () => {
     const onChange = vi.fn();
     watchPage(document, abort.signal, onChange, { pollMs: 1000 });

@@ -6,6 +6,8 @@ export type ChangeReason = 'edit' | 'structure' | 'poll';
 export interface PageWatch {
   /** Bumped whenever elements were added or removed (or a shadow root appeared). */
   generation(): number;
+  /** Bumped on every change to the page's DOM (not our own) and on every poll: typing leaves it alone. */
+  changes(): number;
   shadowRoots(): readonly ShadowRoot[];
 }
 
@@ -18,7 +20,7 @@ export interface WatchOptions {
   pollMs?: number;
 }
 
-/** Every how many polls the whole page is walked for shadow roots attached late. */
+/** Every how many poll intervals the whole page is walked for shadow roots attached late. */
 const SHADOW_SWEEP_EVERY = 3;
 
 const OBSERVE: MutationObserverInit = {
@@ -52,23 +54,28 @@ function insideOurs(node: Node): boolean {
 export function watchPage(doc: Document, signal: AbortSignal, onChange: (reason: ChangeReason) => void, options: WatchOptions = {}): PageWatch {
   const { delayMs = 25, maxWaitMs = 250, pollMs = 1000 } = options;
   let generation = 0;
+  let changes = 0;
   let roots: ShadowRoot[] = [];
   const observed = new WeakSet<ShadowRoot>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let firstPending = 0;
   let pendingReason: ChangeReason = 'edit';
 
+  // When the page was last read (every scan reads every field) and last typed in.
+  let lastScan = Date.now();
+  let lastTyped = -Infinity;
+
   const fire = (): void => {
     timer = undefined;
     firstPending = 0;
     const reason = pendingReason;
     pendingReason = 'edit';
+    lastScan = Date.now();
     onChange(reason);
   };
-  const schedule = (reason: ChangeReason): void => {
+  const schedule = (reason: ChangeReason, now = Date.now()): void => {
     if (signal.aborted) return;
     if (reason === 'structure') pendingReason = 'structure';
-    const now = Date.now();
     if (timer !== undefined) {
       clearTimeout(timer);
       if (now - firstPending >= maxWaitMs) {
@@ -97,7 +104,9 @@ export function watchPage(doc: Document, signal: AbortSignal, onChange: (reason:
       relevant = true;
     }
     if (structural) generation++;
-    if (relevant) schedule(structural ? 'structure' : 'edit');
+    if (!relevant) return;
+    changes++;
+    schedule(structural ? 'structure' : 'edit');
   });
 
   function observeRoot(sr: ShadowRoot): boolean {
@@ -119,26 +128,51 @@ export function watchPage(doc: Document, signal: AbortSignal, onChange: (reason:
 
   const onEvent = (e: Event): void => {
     // Events from inside our own prompt (its buttons, the dismiss form) are not order edits.
-    const path = e.composedPath();
-    if (path.some((n) => n instanceof Object && 'tagName' in n && isOurs(n as Element))) return;
-    schedule('edit');
+    // Heard at the document, an event from a shadow tree names its host as the target: a look
+    // up from the target finds our UI, cheaper on every keystroke than the composed path, which
+    // is only needed when the target is a page's shadow host (our prompt may be inside).
+    const target = e.target as Node | null;
+    if (target && insideOurs(target)) return;
+    if ((target as Partial<Element> | null)?.shadowRoot && e.composedPath().some((n) => n instanceof Object && 'tagName' in n && isOurs(n as Element))) return;
+    lastTyped = Date.now();
+    schedule('edit', lastTyped);
   };
   for (const type of ['input', 'change']) doc.addEventListener(type, onEvent, { capture: true, signal });
   mo.observe(doc.documentElement, OBSERVE);
   discoverShadows();
 
-  let polls = 0;
-  const poll = setInterval(() => {
+  // The poll: the page is read at least every pollMs. While edits keep it read (typing: a scan
+  // per keystroke), the poll has nothing to add and only looks again pollMs after the last scan.
+  let nextSweep = Date.now() + pollMs;
+  let poll: ReturnType<typeof setTimeout> | undefined;
+  const tick = (): void => {
+    if (signal.aborted) return;
+    const now = Date.now();
+    let found = false;
     // Shadow roots attached after insertion (custom elements upgraded late) leave no mutation;
-    // walking the whole page for them costs about a millisecond on a big page, so not every poll.
-    if (polls++ % SHADOW_SWEEP_EVERY === 0 && discoverShadows()) generation++;
+    // walking the whole page for them costs about a millisecond on a big page, so only every
+    // few polls, and not while the user types.
+    if (now >= nextSweep && now - lastTyped >= pollMs) {
+      nextSweep = now + SHADOW_SWEEP_EVERY * pollMs;
+      found = discoverShadows();
+      if (found) generation++;
+    }
+    const wait = lastScan + pollMs - now;
+    if (wait > 0 && !found) {
+      poll = setTimeout(tick, wait);
+      return;
+    }
+    lastScan = now;
+    changes++;
     onChange('poll');
-  }, pollMs);
+    poll = setTimeout(tick, pollMs);
+  };
+  poll = setTimeout(tick, pollMs);
   signal.addEventListener('abort', () => {
-    clearInterval(poll);
+    clearTimeout(poll);
     mo.disconnect();
     if (timer !== undefined) clearTimeout(timer);
   });
   schedule('structure');
-  return { generation: () => generation, shadowRoots: () => roots };
+  return { generation: () => generation, changes: () => changes, shadowRoots: () => roots };
 }
