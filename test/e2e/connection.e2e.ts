@@ -66,17 +66,19 @@ describe('Test connection names failures below HTTP', () => {
   });
 
   /** Enters a base URL, presses Test connection, and returns the failed reach step once shown. */
-  async function testAt(baseUrl: string): Promise<{ problem: string | null; reach: string }> {
+  async function testAt(baseUrl: string, expected: string): Promise<{ problem: string | null; reach: string }> {
     await opts.getByLabel('FHIR PDMP base URL').fill(baseUrl);
     await opts.getByRole('button', { name: 'Test connection' }).click();
-    const report = opts.getByTestId('connection-report');
+    // The previous test's report stays on screen until this run's answer replaces it: wait for a
+    // report naming the expected problem (a wrong answer still fails, by timeout and the checks below).
+    const report = opts.locator(`[data-testid="connection-report"][data-problem="${expected}"]`);
     const reach = report.locator('[data-step="reach"].bad');
     await reach.waitFor({ timeout: 20_000 });
     return { problem: await report.getAttribute('data-problem'), reach: await reach.innerText() };
   }
 
   it('a name that does not resolve: DNS, by name', async () => {
-    const r = await testAt('https://pmp.invalid/fhir');
+    const r = await testAt('https://pmp.invalid/fhir', 'dns');
     expect(r.problem).toBe('dns');
     expect(r.reach).toContain('The name pmp.invalid does not resolve (DNS)');
     expect(r.reach).toContain('net::ERR_NAME_NOT_RESOLVED');
@@ -85,7 +87,7 @@ describe('Test connection names failures below HTTP', () => {
   });
 
   it('a self-signed certificate: not trusted, issued by an unknown authority', async () => {
-    const r = await testAt(tlsUrl);
+    const r = await testAt(tlsUrl, 'tls-untrusted');
     expect(r.problem).toBe('tls-untrusted');
     expect(r.reach).toContain("The server's TLS certificate is not trusted (issued by an unknown authority)");
     expect(r.reach).toContain('net::ERR_CERT_AUTHORITY_INVALID');
@@ -96,7 +98,7 @@ describe('Test connection names failures below HTTP', () => {
 
   it('a port where nothing listens: refused, with host and port', async () => {
     const port = await freePort();
-    const r = await testAt(`https://127.0.0.1:${String(port)}/fhir`);
+    const r = await testAt(`https://127.0.0.1:${String(port)}/fhir`, 'connection-refused');
     expect(r.problem).toBe('connection-refused');
     expect(r.reach).toContain(`Nothing accepts connections at 127.0.0.1:${String(port)}`);
     await opts.locator('form[aria-label="PMP connection"]').screenshot({ path: shot('connection-03-refused.png') });
