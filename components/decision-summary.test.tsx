@@ -1,12 +1,10 @@
-import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act, type ReactNode } from 'react';
+import { describe, expect, it } from 'vitest';
 import type { Decision } from '@/lib/rules/decision';
 import { evaluateOrder } from '@/lib/rules/engine';
 import { getPack } from '@/lib/rules/packs';
+import { renderNow } from '@/test/react';
 import { DECISION_ID, DecisionLine, DecisionSummary, decisionCitations, headlineDetail } from './decision-summary';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const NOW = new Date('2026-11-22T15:00:00Z');
 const OXY = { drugText: 'oxycodone 5 mg tablet', quantity: 40, sig: '1 tab PO q6h PRN pain' };
@@ -19,29 +17,9 @@ const reviewed = evaluateOrder({
 });
 const notControlled = evaluateOrder({ order: { drugText: 'amoxicillin 500 mg capsule', quantity: 30, sig: '1 cap po tid x 10 days' }, history: [], now: NOW, pack: getPack('CT') });
 
-let container: HTMLDivElement | undefined;
-let root: Root | undefined;
-
-function render(ui: React.ReactNode): HTMLDivElement {
-  const el = document.createElement('div');
-  document.body.append(el);
-  container = el;
-  const r = createRoot(el);
-  root = r;
-  act(() => {
-    r.render(ui);
-  });
-  return el;
+function render(ui: ReactNode): HTMLDivElement {
+  return renderNow(ui, { query: false }).container;
 }
-
-afterEach(() => {
-  act(() => {
-    root?.unmount();
-  });
-  container?.remove();
-  container = undefined;
-  root = undefined;
-});
 
 const line = (el: HTMLElement): HTMLElement => {
   const found = el.querySelector<HTMLElement>('[data-testid="decision-line"]');

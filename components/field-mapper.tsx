@@ -3,6 +3,7 @@ import { useState, type ChangeEvent } from 'react';
 import { exportMappings, FIELD_LABELS, importMappings, MAPPED_FIELDS, type FieldMapping, type ImportReport } from '@/lib/ehr/mapping';
 import { removeMapping, saveMappings } from '@/lib/ehr/site-store';
 import { ehrKeys, mappingsQueryOptions } from '@/lib/ehr/sites-query';
+import { QueryState } from '@/components/query-state';
 
 function download(name: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -62,43 +63,39 @@ export function FieldMappings() {
         For an EHR that PMP Check does not read by itself: open it in a tab, press <strong>Map fields…</strong> beside its site, and click its drug,
         quantity, sig, days-supply and patient fields. Only where the fields are is saved, never what they contain.
       </p>
-      {mappings.isPending ? (
-        <p role="status">Loading…</p>
-      ) : mappings.isError ? (
-        <p role="alert">Could not read the mappings: {mappings.error.message}</p>
-      ) : mappings.data.length === 0 ? (
-        <p data-testid="no-mappings">No field mappings yet.</p>
-      ) : (
-        <table className="log" aria-labelledby="mappings">
-          <thead>
-            <tr>
-              <th scope="col">EHR</th>
-              <th scope="col">Fields</th>
-              <th scope="col">Saved</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {mappings.data.map((m) => (
-              <tr key={`${m.origin}${m.pathPrefix ?? ''}`} data-testid="mapping-row">
-                <td>
-                  {m.origin}
-                  {m.pathPrefix ?? ''}
-                </td>
-                <td>{mappedFields(m)}</td>
-                <td>{new Date(m.savedAt).toLocaleString()}</td>
-                <td>
-                  <button type="button" className="secondary" onClick={() => { remove.mutate(m); }} aria-label={`Remove the mapping for ${m.origin}`}>
-                    Remove
-                  </button>
-                </td>
+      <QueryState query={mappings} noun="mappings" empty={<p data-testid="no-mappings">No field mappings yet.</p>}>
+        {(data) => (
+          <table className="log" aria-labelledby="mappings">
+            <thead>
+              <tr>
+                <th scope="col">EHR</th>
+                <th scope="col">Fields</th>
+                <th scope="col">Saved</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.map((m) => (
+                <tr key={`${m.origin}${m.pathPrefix ?? ''}`} data-testid="mapping-row">
+                  <td>
+                    {m.origin}
+                    {m.pathPrefix ?? ''}
+                  </td>
+                  <td>{mappedFields(m)}</td>
+                  <td>{new Date(m.savedAt).toLocaleString()}</td>
+                  <td>
+                    <button type="button" className="secondary" onClick={() => { remove.mutate(m); }} aria-label={`Remove the mapping for ${m.origin}`}>
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
       <div className="row-actions">
         <button
           type="button"

@@ -1,12 +1,10 @@
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_INDICATOR_SETTINGS } from '@/lib/indicators/settings';
 import { rx } from '@/lib/indicators/test-fills';
 import type { PmpHistory } from '@/lib/pmp/history';
+import { renderNow } from '@/test/react';
 import { PmpHistoryView } from './pmp-history';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const OXY = rx('Oxycodone HCl 5 mg tablet', 120, 30, '2026-02-01', { id: 'oxy' });
 const BENZO = rx('Alprazolam 0.5 mg tablet', 60, 30, '2026-02-11', { id: 'benzo' });
@@ -22,23 +20,10 @@ const history = (over: Partial<PmpHistory> = {}): PmpHistory => ({
 });
 
 let container: HTMLDivElement;
-let root: Root;
 
 function render(h: PmpHistory, settings = DEFAULT_INDICATOR_SETTINGS) {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  act(() => {
-    root.render(<PmpHistoryView history={h} settings={settings} asOf="2026-02-20" />);
-  });
+  ({ container } = renderNow(<PmpHistoryView history={h} settings={settings} asOf="2026-02-20" />, { query: false }));
 }
-
-afterEach(() => {
-  act(() => {
-    root.unmount();
-  });
-  container.remove();
-});
 
 const q = (sel: string) => container.querySelector(sel);
 

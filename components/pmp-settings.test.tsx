@@ -1,35 +1,19 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/react-query';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Root } from 'react-dom/client';
+import { describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { DEFAULT_SETTINGS, loadSettings, type Settings } from '@/lib/storage/settings';
+import { renderNow } from '@/test/react';
 import { PmpSettings } from './pmp-settings';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 let container: HTMLDivElement;
 let root: Root;
 
 function render(settings: Settings = DEFAULT_SETTINGS) {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  act(() => {
-    root.render(
-      <QueryClientProvider client={new QueryClient()}>
-        <PmpSettings settings={settings} />
-      </QueryClientProvider>,
-    );
-  });
+  // The library's default QueryClient (with retries), as before.
+  ({ container, root } = renderNow(<PmpSettings settings={settings} />, { client: new QueryClient() }));
 }
-
-afterEach(() => {
-  act(() => {
-    root.unmount();
-  });
-  container.remove();
-});
 
 const form = (label: string) => container.querySelector(`form[aria-label="${label}"]`) as HTMLFormElement;
 const field = (f: HTMLFormElement, name: string) => f.querySelector(`[name="${name}"]`) as HTMLInputElement;

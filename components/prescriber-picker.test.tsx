@@ -1,10 +1,8 @@
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '@/lib/storage/settings';
+import { renderNow } from '@/test/react';
 import { initialPrescriber, PrescriberPicker, sameName } from './prescriber-picker';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const delegate: Settings = {
   ...DEFAULT_SETTINGS,
@@ -51,21 +49,11 @@ describe('initialPrescriber', () => {
 });
 
 describe('PrescriberPicker', () => {
-  let container: HTMLDivElement;
-  let root: Root;
-  afterEach(() => {
-    act(() => {
-      root.unmount();
-    });
-    container.remove();
-  });
   function render(settings: Settings, ehrUser: string | undefined, onChange = vi.fn()) {
-    container = document.createElement('div');
-    document.body.append(container);
-    root = createRoot(container);
-    act(() => {
-      root.render(<PrescriberPicker settings={settings} value={initialPrescriber(settings, ehrUser)} onChange={onChange} ehrUser={ehrUser} />);
-    });
+    const { container } = renderNow(
+      <PrescriberPicker settings={settings} value={initialPrescriber(settings, ehrUser)} onChange={onChange} ehrUser={ehrUser} />,
+      { query: false },
+    );
     return { select: container.querySelector('select'), text: container.textContent, onChange };
   }
 

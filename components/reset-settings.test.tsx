@@ -1,15 +1,12 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/react-query';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS, LOCAL_DEMO_PMP, loadSettings, saveSettings, settingsItem, type Settings } from '@/lib/storage/settings';
 import { settingsKeys } from '@/lib/storage/settings-query';
+import { render as renderUi } from '@/test/react';
 import { ResetSettings } from './reset-settings';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
 let container: HTMLDivElement;
-let root: Root;
 let client: QueryClient;
 
 const configured: Partial<Settings> = {
@@ -24,26 +21,9 @@ async function render(onReset = vi.fn()): Promise<{ settings: Settings; onReset:
   const settings = await saveSettings(configured);
   client = new QueryClient();
   client.setQueryData(settingsKeys.all, settings);
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root.render(
-      <QueryClientProvider client={client}>
-        <ResetSettings settings={settings} onReset={onReset} />
-      </QueryClientProvider>,
-    );
-    await Promise.resolve();
-  });
+  ({ container } = await renderUi(<ResetSettings settings={settings} onReset={onReset} />, { client }));
   return { settings, onReset };
 }
-
-afterEach(() => {
-  act(() => {
-    root.unmount();
-  });
-  container.remove();
-});
 
 const dialog = () => container.querySelector('dialog') as HTMLDialogElement;
 const button = (name: string) => {

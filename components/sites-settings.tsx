@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
 import { FieldMappings } from '@/components/field-mapper';
+import { QueryState } from '@/components/query-state';
 import { MAPPINGS_KEY } from '@/lib/ehr/mapping';
 import { originPattern, toOrigin } from '@/lib/ehr/origin';
 import { addSite, removeSite } from '@/lib/ehr/site-store';
@@ -123,43 +124,39 @@ export function SitesSettings() {
           {message.text}
         </p>
       )}
-      {sites.isPending ? (
-        <p role="status">Loading…</p>
-      ) : sites.isError ? (
-        <p role="alert">Could not read the sites: {sites.error.message}</p>
-      ) : sites.data.length === 0 ? (
-        <p data-testid="no-sites">No EHR sites yet.</p>
-      ) : (
-        <table className="log" aria-labelledby="sites">
-          <thead>
-            <tr>
-              <th scope="col">EHR</th>
-              <th scope="col">Reader</th>
-              <th scope="col">Access</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sites.data.map((s) => (
-              <tr key={s.origin} data-testid="site-row">
-                <td>{s.origin}</td>
-                <td>{READERS[s.adapter]}</td>
-                <td>{s.granted ? 'granted ✓' : 'not granted — add it again'}</td>
-                <td className="row-actions">
-                  <button type="button" onClick={() => { mapFields.mutate(s.origin); }} aria-label={`Map fields on ${s.origin}`}>
-                    Map fields…
-                  </button>
-                  <button type="button" className="secondary" onClick={() => { remove.mutate(s.origin); }} aria-label={`Remove ${s.origin}`}>
-                    Remove
-                  </button>
-                </td>
+      <QueryState query={sites} noun="sites" empty={<p data-testid="no-sites">No EHR sites yet.</p>}>
+        {(data) => (
+          <table className="log" aria-labelledby="sites">
+            <thead>
+              <tr>
+                <th scope="col">EHR</th>
+                <th scope="col">Reader</th>
+                <th scope="col">Access</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.map((s) => (
+                <tr key={s.origin} data-testid="site-row">
+                  <td>{s.origin}</td>
+                  <td>{READERS[s.adapter]}</td>
+                  <td>{s.granted ? 'granted ✓' : 'not granted — add it again'}</td>
+                  <td className="row-actions">
+                    <button type="button" onClick={() => { mapFields.mutate(s.origin); }} aria-label={`Map fields on ${s.origin}`}>
+                      Map fields…
+                    </button>
+                    <button type="button" className="secondary" onClick={() => { remove.mutate(s.origin); }} aria-label={`Remove ${s.origin}`}>
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
       <FieldMappings />
     </section>
   );

@@ -1,35 +1,17 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/react-query';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getPack } from '@/lib/rules/packs';
 import { DEFAULT_SETTINGS, loadSettings, type Settings } from '@/lib/storage/settings';
+import { renderNow } from '@/test/react';
 import { StateRules } from './state-rules';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
 let container: HTMLDivElement;
-let root: Root;
 
 function render(settings: Settings = DEFAULT_SETTINGS) {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  act(() => {
-    root.render(
-      <QueryClientProvider client={new QueryClient()}>
-        <StateRules settings={settings} />
-      </QueryClientProvider>,
-    );
-  });
+  // The library's default QueryClient (with retries), as before.
+  ({ container } = renderNow(<StateRules settings={settings} />, { client: new QueryClient() }));
 }
-
-afterEach(() => {
-  act(() => {
-    root.unmount();
-  });
-  container.remove();
-});
 
 function set(el: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, value: string): void {
   const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;

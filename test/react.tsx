@@ -27,18 +27,25 @@ afterEach(() => {
   }
 });
 
-function mount(ui: ReactNode, query: boolean): { rendered: Rendered; node: ReactNode } {
+export interface RenderOptions {
+  /** Wrap `ui` in a QueryClientProvider (default true). */
+  query?: boolean;
+  /** The QueryClient to provide (default: a new one without retries). */
+  client?: QueryClient;
+}
+
+function mount(ui: ReactNode, { query = true, client }: RenderOptions): { rendered: Rendered; node: ReactNode } {
   const container = document.createElement('div');
   document.body.append(container);
   const rendered = { container, root: createRoot(container) };
   mounted.push(rendered);
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return { rendered, node: query ? <QueryClientProvider client={client}>{ui}</QueryClientProvider> : ui };
+  const provided = client ?? new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return { rendered, node: query ? <QueryClientProvider client={provided}>{ui}</QueryClientProvider> : ui };
 }
 
-/** Renders `ui` (inside a QueryClientProvider unless `query: false`) and lets its first effects run. */
-export async function render(ui: ReactNode, { query = true }: { query?: boolean } = {}): Promise<Rendered> {
-  const { rendered, node } = mount(ui, query);
+/** Renders `ui` (inside a QueryClientProvider unless `query: false`; `client` to provide a given one) and lets its first effects run. */
+export async function render(ui: ReactNode, options: RenderOptions = {}): Promise<Rendered> {
+  const { rendered, node } = mount(ui, options);
   await act(async () => {
     rendered.root.render(node);
     await Promise.resolve();
@@ -47,8 +54,8 @@ export async function render(ui: ReactNode, { query = true }: { query?: boolean 
 }
 
 /** Renders `ui` synchronously (for components that need no async work to show). */
-export function renderNow(ui: ReactNode, { query = true }: { query?: boolean } = {}): Rendered {
-  const { rendered, node } = mount(ui, query);
+export function renderNow(ui: ReactNode, options: RenderOptions = {}): Rendered {
+  const { rendered, node } = mount(ui, options);
   act(() => {
     rendered.root.render(node);
   });

@@ -1,14 +1,11 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/react-query';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadSettings, saveSettings, DEFAULT_SETTINGS } from '@/lib/storage/settings';
+import { render } from '@/test/react';
 import { Options } from './Options';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
 let container: HTMLDivElement;
-let root: Root;
 
 async function settle(ms = 30): Promise<void> {
   await act(async () => {
@@ -16,30 +13,14 @@ async function settle(ms = 30): Promise<void> {
   });
 }
 
-afterEach(() => {
-  act(() => {
-    root.unmount();
-  });
-  container.remove();
-});
-
 const input = (name: string) => container.querySelector<HTMLInputElement>(`input[name="${name}"]`);
 const button = (name: string) => [...container.querySelectorAll('button')].find((b) => b.textContent.trim() === name);
 
 describe('the options page', () => {
   it('after a confirmed reset, every form shows the defaults', async () => {
     await saveSettings({ state: 'WA', identity: { userId: 'u-1', name: 'Dr. Avery Quill', role: 'prescriber', npi: '1234567893' } });
-    container = document.createElement('div');
-    document.body.append(container);
-    root = createRoot(container);
-    await act(async () => {
-      root.render(
-        <QueryClientProvider client={new QueryClient()}>
-          <Options />
-        </QueryClientProvider>,
-      );
-      await Promise.resolve();
-    });
+    // The library's default QueryClient (with retries), as the page has.
+    ({ container } = await render(<Options />, { client: new QueryClient() }));
     await settle();
     expect(input('name')?.value).toBe('Dr. Avery Quill');
     expect(input('npi')?.value).toBe('1234567893');
