@@ -1,5 +1,6 @@
 import { useId, useMemo } from 'react';
 import type { FillInfo, Indicators } from '@/lib/indicators';
+import type { DoseSegment } from '@/lib/indicators/schema';
 import type { Fill } from '@/lib/pmp/history';
 
 const DAY_MS = 86_400_000;
@@ -53,6 +54,39 @@ function stack(infos: readonly FillInfo[]): { info: FillInfo; row: number }[] {
  * doses as lines and today marked. The SVG is one image for screen readers, with a summary; the
  * same numbers follow as a table.
  */
+/** A dose-over-time step series as a table (the chart's accessible alternative). */
+function StepTable({ caption, unit, segments, empty }: { caption: string; unit: string; segments: readonly DoseSegment[]; empty?: string }) {
+  return (
+    <table className="steps">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">From</th>
+          <th scope="col">To</th>
+          <th scope="col" className="num">
+            {unit}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {segments.length === 0 && empty ? (
+          <tr>
+            <td colSpan={3}>{empty}</td>
+          </tr>
+        ) : (
+          segments.map((s) => (
+            <tr key={`${s.from}:${s.fillIds.join(',')}`}>
+              <td className="date">{s.from}</td>
+              <td className="date">{s.to}</td>
+              <td className="num">{s.value}</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 export function TimelineChart({
   indicators,
   fills,
@@ -211,55 +245,9 @@ export function TimelineChart({
       </figcaption>
       <details className="chart-table">
         <summary>Timeline as a table</summary>
-        <table className="steps">
-          <caption>MME/day over time ({iso(from)} to {iso(to)})</caption>
-          <thead>
-            <tr>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col" className="num">
-                MME/day
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {segments.length === 0 ? (
-              <tr>
-                <td colSpan={3}>No opioid with a known MME in this period.</td>
-              </tr>
-            ) : (
-              segments.map((s) => (
-                <tr key={`${s.from}:${s.fillIds.join(',')}`}>
-                  <td className="date">{s.from}</td>
-                  <td className="date">{s.to}</td>
-                  <td className="num">{s.value}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+        <StepTable caption={`MME/day over time (${iso(from)} to ${iso(to)})`} unit="MME/day" segments={segments} empty="No opioid with a known MME in this period." />
         {indicators.buprenorphine.segments.length > 0 && (
-          <table className="steps">
-            <caption>Buprenorphine (mg/day, not MME)</caption>
-            <thead>
-              <tr>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col" className="num">
-                  mg/day
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {indicators.buprenorphine.segments.map((s) => (
-                <tr key={`${s.from}:${s.fillIds.join(',')}`}>
-                  <td className="date">{s.from}</td>
-                  <td className="date">{s.to}</td>
-                  <td className="num">{s.value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <StepTable caption="Buprenorphine (mg/day, not MME)" unit="mg/day" segments={indicators.buprenorphine.segments} />
         )}
       </details>
     </figure>
